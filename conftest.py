@@ -1,0 +1,6 @@
+"""restgate's root conftest: it only names the plugins; each declares its own options and hooks."""
+
+pytest_plugins = [
+    "fixtures.plugin",
+    "reports.plugin",
+]

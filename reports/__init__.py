@@ -1,0 +1,1 @@
+"""The results plugin: records -> metrics -> gates -> HTML / JSON / terminal."""

@@ -1,0 +1,45 @@
+"""The record: one model call's outcome, the unit that crosses process boundaries and lands in results.jsonl.
+
+It travels from an xdist worker to the controller inside `TestReport.user_properties`, so it is a
+`TypedDict` of JSON-simple values, not an object.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, TypedDict
+
+Modality = Literal["ocr", "text", "image", "mixed"]
+Strategy = Literal["direct", "ocr-first"]
+
+MODALITIES: tuple[Modality, ...] = ("ocr", "text", "image", "mixed")
+ANSWER_MODALITIES: tuple[Modality, ...] = ("text", "image", "mixed")
+RECORD_PROPERTY = "restgate_records"
+"""The `user_properties` key under which a test attaches its list of records."""
+
+
+class Record(TypedDict):
+    """One call: item x rendering style x modality x strategy.
+
+    `answer` is the extracted, normalised answer or None when none could be parsed (None never equals another
+    answer for RER). `correct` is None for the OCR call. `cer` is set on the OCR call only: the character error
+    rate of the transcription against the item's full text, whitespace removed. `error` is set when the call
+    could not be completed after retries: such records are excluded from every metric.
+    """
+
+    item_id: str
+    dataset: str
+    style: str
+    modality: Modality
+    strategy: Strategy
+    model: str
+    gold: str
+    answer: str | None
+    correct: bool | None
+    response: str
+    cer: float | None
+    prompt_tokens: int | None
+    completion_tokens: int | None
+    cost_usd: float | None
+    latency_s: float
+    cached: bool
+    error: str | None
