@@ -1,0 +1,143 @@
+"""Statistics of the paper's analyses: confidence intervals for RER/MMC/CFR and paired modality tests.
+
+A release gate on a point estimate flaps with sampling noise; the Wilson interval gives the bound that
+`--gate-on=lower-bound` checks. Modality comparisons are paired (the same units answered in two modalities),
+so they use McNemar's exact test on the discordant pairs and a paired t-test on the 0/1 correctness, with
+Cohen's d_z as effect size. Degenerate inputs (no data, n < 2, zero variance) give None fields, never NaN
+or a warning. Every dict returned here is JSON-ready.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from reports.metrics import jsonable, scored
+
+PAIRS: tuple[tuple[str, str], ...] = (("text", "image"), ("image", "mixed"))
+"""The paper's comparisons: does rendering hurt (text vs image), does the split help (image vs mixed)?"""
+
+
+def _check_confidence(confidence: float) -> None:
+    if not 0.0 < confidence < 1.0:
+        raise ValueError(f"confidence must lie strictly between 0 and 1, not {confidence!r}")
+
+
+def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float] | None:
+    """Wilson score interval for a proportion; None when n is 0.
+
+    Chosen over the Wald interval because gates look at proportions near 0 or 1 on small n, where Wald
+    collapses to a zero-width interval.
+    """
+    _check_confidence(confidence)
+    if n < 0 or not 0 <= successes <= n:
+        raise ValueError(f"need 0 <= successes <= n, got successes={successes}, n={n}")
+    if n == 0:
+        return None
+    z = float(stats.norm.ppf(0.5 + confidence / 2.0))
+    p, z2 = successes / n, z * z
+    denominator = 1.0 + z2 / n
+    centre = (p + z2 / (2.0 * n)) / denominator
+    half = z * math.sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def _bools(values: Sequence[Any], name: str) -> list[bool]:
+    out = []
+    for v in values:
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            raise ValueError(f"{name} holds a missing value; correctness must be True or False")
+        out.append(bool(v))
+    return out
+
+
+def mcnemar_exact(a_correct: Sequence[bool], b_correct: Sequence[bool]) -> dict[str, Any]:
+    """Exact (binomial) two-sided McNemar test of paired correctness.
+
+    b01: a wrong and b right; b10: a right and b wrong. With no discordant pair there is no evidence either
+    way and p is 1.0; with no pair at all p is None. `diff` = acc_a - acc_b = (b10 - b01) / n.
+    """
+    a, b = _bools(a_correct, "a_correct"), _bools(b_correct, "b_correct")
+    if len(a) != len(b):
+        raise ValueError(f"paired samples differ in length: {len(a)} vs {len(b)}")
+    b01 = sum(1 for x, y in zip(a, b, strict=True) if not x and y)
+    b10 = sum(1 for x, y in zip(a, b, strict=True) if x and not y)
+    discordant = b01 + b10
+    p = 1.0 if discordant == 0 else min(1.0, float(stats.binomtest(min(b01, b10), discordant, 0.5).pvalue))
+    return {"n": len(a), "b01": b01, "b10": b10, "n_discordant": discordant, "p_value": p if a else None,
+            "diff": (b10 - b01) / len(a) if a else None}
+
+
+def paired_t(a: Sequence[float], b: Sequence[float], confidence: float = 0.95) -> dict[str, Any]:
+    """Paired t-test of a - b with Cohen's d_z (mean difference / SD of differences) and a CI of the mean.
+
+    `note` says why t, p, d_z and the CI are None: fewer than 2 pairs, or differences all equal (zero
+    variance, where t is undefined).
+    """
+    _check_confidence(confidence)
+    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if x.shape != y.shape or x.ndim != 1:
+        raise ValueError(f"paired samples must be 1-D and equally long: {x.shape} vs {y.shape}")
+    if np.isnan(x).any() or np.isnan(y).any():
+        raise ValueError("paired samples hold NaN")
+    n, d = len(x), x - y
+    out: dict[str, Any] = {
+        "n": n, "mean_a": float(x.mean()) if n else None, "mean_b": float(y.mean()) if n else None,
+        "mean_diff": float(d.mean()) if n else None, "sd_diff": float(d.std(ddof=1)) if n >= 2 else None,
+        "t": None, "df": n - 1 if n >= 2 else None, "p_value": None, "d_z": None,
+        "ci_low": None, "ci_high": None, "confidence": confidence, "note": None,
+    }
+    if n < 2:
+        out["note"] = "fewer than 2 pairs"
+        return out
+    if np.ptp(d) == 0.0:
+        out["sd_diff"], out["note"] = 0.0, "zero variance of the differences"
+        return out
+    result = stats.ttest_rel(x, y)
+    ci = result.confidence_interval(confidence_level=confidence)
+    out.update(t=float(result.statistic), p_value=float(result.pvalue), d_z=out["mean_diff"] / out["sd_diff"],
+               ci_low=float(ci.low), ci_high=float(ci.high))
+    return out
+
+
+def _interval(successes: int, n: int, confidence: float) -> dict[str, Any]:
+    ci = wilson_interval(successes, n, confidence)
+    return {"value": successes / n if n else None, "successes": successes, "n": n,
+            "low": ci[0] if ci else None, "high": ci[1] if ci else None}
+
+
+def modality_tests(units: pd.DataFrame, confidence: float = 0.95) -> dict[str, Any]:
+    """Text vs image and image vs mixed accuracy over the scored units (McNemar, paired t, Wilson CIs).
+
+    Pairs are units: pass a single-style frame for the paper's per-item test, as REST+ units of one item
+    share their text answer and are not independent.
+    """
+    s = scored(units)
+    out: dict[str, Any] = {}
+    for a, b in PAIRS:
+        ca, cb = s[f"correct_{a}"].astype(bool).tolist(), s[f"correct_{b}"].astype(bool).tolist()
+        out[f"{a}_vs_{b}"] = {
+            "a": a, "b": b, "n": len(ca),
+            "acc_a": _interval(sum(ca), len(ca), confidence),
+            "acc_b": _interval(sum(cb), len(cb), confidence),
+            "mcnemar": mcnemar_exact(ca, cb),
+            "paired_t": paired_t([float(v) for v in ca], [float(v) for v in cb], confidence),
+        }
+    return jsonable(out)
+
+
+def metric_intervals(units: pd.DataFrame, confidence: float = 0.95) -> dict[str, Any]:
+    """Wilson intervals for RER, MMC (over scored units) and CFR (over the MMC units), for bound gates."""
+    s = scored(units)
+    solved = s[s["solved_any"].astype(bool)]
+    return jsonable({
+        "confidence": confidence,
+        "rer": _interval(int(s["consistent"].astype(bool).sum()), len(s), confidence),
+        "mmc": _interval(int(s["solved_any"].astype(bool).sum()), len(s), confidence),
+        "cfr": _interval(int((~solved["solved_all"].astype(bool)).sum()), len(solved), confidence),
+    })
