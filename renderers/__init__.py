@@ -1,0 +1,56 @@
+"""Text -> image for REST and REST+: styles, rendering, PNG bytes and their hashes.
+
+Everything here is deterministic: the same text and style give the same PNG bytes, so the response cache
+can key on `content_hash(png)` together with `RENDERER_VERSION`.
+"""
+
+from __future__ import annotations
+
+from PIL import __version__ as _pillow_version
+from PIL import features as _features
+
+from renderers.canvas import PageGeometry, geometry, render
+from renderers.encode import content_hash, data_uri, from_data_uri, render_png, to_png
+from renderers.layout import wrap
+from renderers.styles import (
+    COLOURS,
+    REST_DEFAULT,
+    REST_PLUS_STYLES,
+    STYLE_NAMES,
+    RenderStyle,
+    colour_for,
+    style_by_name,
+)
+from renderers.typefaces import FONT_DIR, FONT_FILES, FontFileMissingError, has_glyph, missing_glyphs
+
+_LAYOUT_REVISION = "1"
+"""Bump when this package's own drawing changes pixels (geometry, wrapping, colours, defaults)."""
+
+RENDERER_VERSION = f"{_LAYOUT_REVISION}+pillow{_pillow_version}+freetype{_features.version('freetype2')}"
+"""Part of every response-cache key. Includes Pillow's and FreeType's versions because upgrading either can
+move pixels; tests/renderers pins a pixel hash per version so a change without a bump fails."""
+
+__all__ = [
+    "COLOURS",
+    "FONT_DIR",
+    "FONT_FILES",
+    "RENDERER_VERSION",
+    "REST_DEFAULT",
+    "REST_PLUS_STYLES",
+    "STYLE_NAMES",
+    "FontFileMissingError",
+    "PageGeometry",
+    "RenderStyle",
+    "colour_for",
+    "content_hash",
+    "data_uri",
+    "from_data_uri",
+    "geometry",
+    "has_glyph",
+    "missing_glyphs",
+    "render",
+    "render_png",
+    "style_by_name",
+    "to_png",
+    "wrap",
+]

@@ -1,0 +1,79 @@
+"""Drawing: text -> a white page of fixed width whose height fits the wrapped lines."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+from PIL import Image, ImageDraw
+
+from renderers.layout import wrap
+from renderers.styles import RenderStyle
+from renderers.typefaces import load_font
+
+BACKGROUND = (255, 255, 255)
+
+
+@dataclass(frozen=True)
+class PageGeometry:
+    """Pixel geometry of one style's page; every figure is a whole pixel count derived from inches x DPI."""
+
+    margin_px: int
+    text_width_px: int
+    line_pitch_px: int
+
+    @property
+    def page_width_px(self) -> int:
+        return self.text_width_px + 2 * self.margin_px
+
+    def page_height_px(self, n_lines: int) -> int:
+        return max(n_lines, 1) * self.line_pitch_px + 2 * self.margin_px
+
+
+def geometry(style: RenderStyle) -> PageGeometry:
+    """`style`'s page: margins and text width from inches, line pitch from the face's own metrics."""
+    return PageGeometry(
+        margin_px=_pixels(style.margin_in, style.dpi),
+        text_width_px=_pixels(style.page_width_in, style.dpi),
+        line_pitch_px=max(1, math.floor(style.size_px * _line_height_em(style.font) + 0.5)),
+    )
+
+
+@lru_cache(maxsize=8)
+def _line_height_em(font: str) -> float:
+    """The face's ascent + descent per em, read at a large size so that pixel rounding does not distort it.
+
+    Line pitch then scales linearly with DPI; summing the rounded metrics at 8 px would add up to 2 px.
+    """
+    reference_px = 1000.0
+    ascent, descent = load_font(font, reference_px).getmetrics()
+    return (ascent + descent) / reference_px
+
+
+def _pixels(inches: float, dpi: int) -> int:
+    """Inches to whole pixels, halves rounded up (`round` would give 12 px for 0.25 in at 50 DPI, 13 here)."""
+    return math.floor(inches * dpi + 0.5)
+
+
+def render(text: str, style: RenderStyle) -> Image.Image:
+    """`text` drawn in `style`: an RGB image, `style.colour` on white, wrapped to the page width.
+
+    The page width is fixed by the style (so that DPI alone sets the glyph size); the height is as many
+    lines as the text needs. Same text and style give the same pixels, on every run.
+    """
+    if style.colour is None:
+        raise ValueError(
+            f"style {style.name!r} has a per-item colour: resolve it first with style.for_item(item_id)"
+        )
+    font = load_font(style.font, style.size_px)
+    geo = geometry(style)
+    lines = wrap(text, font, geo.text_width_px)
+    image = Image.new("RGB", (geo.page_width_px, geo.page_height_px(len(lines))), BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    for i, line in enumerate(lines):
+        if line:
+            y = geo.margin_px + i * geo.line_pitch_px
+            draw.text((geo.margin_px, y), line, font=font, fill=style.colour, anchor="la")
+    image.info["dpi"] = (style.dpi, style.dpi)
+    return image
