@@ -6,11 +6,13 @@ import hashlib
 import subprocess
 import sys
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
+import renderers
 from renderers import (
     COLOURS,
     REST_DEFAULT,
@@ -151,7 +153,9 @@ def test_same_bytes_in_a_fresh_process() -> None:
         "import hashlib, renderers; "
         f"print(hashlib.sha256(renderers.render_png({SYSTEM!r}, renderers.REST_DEFAULT)).hexdigest())"
     )
+    root = Path(renderers.__file__).resolve().parents[1]
+    env = {"PYTHONHASHSEED": "7", "PYTHONPATH": str(root)}
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={"PYTHONHASHSEED": "7"}
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env, cwd=root
     )
     assert out.stdout.strip() == hashlib.sha256(render_png(SYSTEM, REST_DEFAULT)).hexdigest()
