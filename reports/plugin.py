@@ -1,3 +1,211 @@
-"""The results plugin: collects records on the controller, computes metrics, gates, writes outputs."""
+"""The results plugin: collects records on the controller, computes metrics, gates, writes outputs.
+
+The module-level hooks only declare options and attach per-test extras (on whichever process runs the test);
+the `Results` object does the controller's work and is registered only on the controller of a REST run, so
+`pytest tests` and xdist workers never write a report.
+"""
 
 from __future__ import annotations
+
+import json
+import time
+from collections.abc import Generator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reports import html
+from reports.baseline import load_baseline, save_baseline
+from reports.collector import Collector, records_of
+from reports.gates import GATED, GateResult, check_count, check_threshold, parse_thresholds
+from reports.metrics import regressions
+from reports.records import RUN_INFO_KEY, THUMBNAIL_KEY
+from reports.rundir import is_rest_run, make_run_dir
+from reports.summary import build_summary
+from reports.terminal import summary_lines
+
+PLUGIN_NAME = "restgate-results"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("restgate-report", "restgate: report and release gates")
+    group.addoption("--report-dir", type=Path, default=None,
+                    help="parent folder of the run folders (default: reports/runs/)")
+    group.addoption("--min-rer", default=None, help="gate: RER at least this share (0.85, or soebench:0.9,...)")
+    group.addoption("--max-cfr", default=None, help="gate: CFR at most this share (overall or dataset:value)")
+    group.addoption("--min-mmc", default=None, help="gate: MMC at least this share (overall or dataset:value)")
+    group.addoption("--max-errors", type=int, default=None,
+                    help="gate: at most this many errored items (default 0 when any gate is set)")
+    group.addoption("--gate-on", default="point", choices=("point", "lower-bound"),
+                    help="judge thresholds on the figure (point) or on its 95%% Wilson bound (lower-bound: the "
+                         "conservative end), so a gate does not flap on sampling noise")
+    group.addoption("--baseline", type=Path, default=None,
+                    help="a previous run's summary.json: list items that flipped and gate on --max-regressions")
+    group.addoption("--max-regressions", type=int, default=0,
+                    help="with --baseline: at most this many items may turn inconsistent (default 0)")
+    group.addoption("--save-baseline", type=Path, default=None,
+                    help="write this run's summary to FILE for the next release to compare against")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    if hasattr(config, "workerinput") or not is_rest_run(config):
+        return
+    if config.option.collectonly:
+        return
+    results = Results(config)
+    config.pluginmanager.register(results, PLUGIN_NAME)
+    if getattr(config.option, "htmlpath", None) is None and config.pluginmanager.hasplugin("html"):
+        config.option.htmlpath = str(results.run_dir / "report.html")
+        config.option.self_contained_html = True
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
+    """Attach the thumbnail and raw responses to the setup report, where the records first appear."""
+    report = yield
+    if report.when == "setup":
+        records = records_of(report)
+        thumbnail = item.stash.get(THUMBNAIL_KEY, None)
+        if records or thumbnail:
+            try:
+                from pytest_html import extras
+            except ImportError:  # pragma: no cover - pytest-html is a dependency, but may be disabled
+                return report
+            found = list(getattr(report, "extras", []))
+            if thumbnail:
+                found.append(extras.png(thumbnail, name="rendered item"))
+            if records:
+                found.append(extras.html(html.responses_html(records)))
+            report.extras = found
+    return report
+
+
+class Results:
+    """The controller's side of a REST run: collect, summarise, gate, write."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        opt = config.getoption
+        self.thresholds = [t for name in GATED for t in parse_thresholds(name, opt(f"--{name.replace('_', '-')}"))]
+        self.max_errors: int | None = opt("--max-errors")
+        self.baseline_path: Path | None = opt("--baseline")
+        self.baseline = load_baseline(self.baseline_path) if self.baseline_path else None
+        self.max_regressions: int = opt("--max-regressions")
+        if self.max_regressions < 0 or (self.max_errors is not None and self.max_errors < 0):
+            raise pytest.UsageError("--max-errors and --max-regressions must be 0 or more")
+        self.gate_on: str = opt("--gate-on")
+        self.primary_strategy = str(opt("--strategy")).split(",")[0].strip() or "direct"
+        self.gating = bool(self.thresholds or self.max_errors is not None or self.baseline is not None)
+        self.run_dir = make_run_dir(opt("--report-dir"), opt("--model"))
+        self.collector = Collector(self.run_dir / "results.jsonl")
+        self.started = time.time()
+        self.summary: dict[str, Any] | None = None
+        self.gates: list[GateResult] = []
+        self.regression: dict[str, Any] | None = None
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.collector.add(report)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> Generator[None, Any, Any]:
+        try:
+            return (yield)
+        finally:
+            self.finish()
+
+    def finish(self) -> None:
+        """After the loop (also after Ctrl-C): summary, gates and files, once."""
+        if self.summary is not None:
+            return
+        self.collector.close()
+        run = self._run_info()
+        strategies = run.get("strategies") or ["direct"]
+        self.summary = build_summary(self.collector.records, self.collector.outcomes, run,
+                                     primary_strategy=strategies[0], started=self.started)
+        if self.baseline is not None:
+            self.regression = regressions(self.baseline["units"], self.summary["units"])
+            self.summary["baseline"] = {"path": str(self.baseline_path), **self.regression}
+        self.gates = self._judge()
+        self.summary["gates"] = [g.__dict__ | {"line": g.line} for g in self.gates]
+        self.summary["gate_passed"] = all(g.passed for g in self.gates) if self.gating else None
+        path = self.run_dir / "summary.json"
+        tmp = path.with_name("summary.json.tmp")
+        tmp.write_text(json.dumps(self.summary, indent=2, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+        target = self.config.getoption("--save-baseline")
+        if target is not None:
+            save_baseline(path, target)
+
+    def _run_info(self) -> dict[str, Any]:
+        provider = self.config.stash.get(RUN_INFO_KEY, None)
+        return provider() if provider is not None else {"model": self.config.getoption("--model")}
+
+    def _judge(self) -> list[GateResult]:
+        assert self.summary is not None
+        metrics = self.summary["metrics"]
+        figures = {"overall": metrics["micro"], **metrics["datasets"]}
+        intervals = None
+        if self.gate_on == "lower-bound":
+            blocks = {"overall": self.summary["intervals"], **self.summary["interval_by_dataset"]}
+            intervals = {
+                scope: {m: (b[m]["low"], b[m]["high"]) if b[m]["low"] is not None else None
+                        for m in ("rer", "cfr", "mmc")}
+                for scope, b in blocks.items()
+            }
+        gates = [check_threshold(t, figures, intervals) for t in self.thresholds]
+        if self.gating:
+            gates.append(check_count("max-errors", len(self.collector.outcomes.errors), self.max_errors or 0))
+        if self.regression is not None:
+            gates.append(check_count("max-regressions", len(self.regression["newly_inconsistent"]),
+                                     self.max_regressions))
+        return gates
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        """With gate options the gate alone decides: inconsistencies are findings, not failures."""
+        self.finish()
+        if not self.gating or exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+            return
+        outcomes = self.collector.outcomes
+        other_failures = outcomes.failed_other > 0
+        passed = all(g.passed for g in self.gates) and not other_failures
+        session.exitstatus = pytest.ExitCode.OK if passed else pytest.ExitCode.TESTS_FAILED
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.summary is None:
+            return
+        terminalreporter.write_sep("=", "restgate summary")
+        for line in summary_lines(self.summary, self.gates, self.regression, str(self.run_dir)):
+            markup = {}
+            if line.startswith("gate FAIL"):
+                markup = {"red": True, "bold": True}
+            elif line.startswith("gate PASS"):
+                markup = {"green": True}
+            terminalreporter.write_line(line, **markup)
+        if self.gating:
+            verdict = "PASSED" if self.summary.get("gate_passed") else "FAILED"
+            terminalreporter.write_line(
+                f"restgate release gate {verdict} (inconsistent items are findings; the gate sets the exit status)",
+                red=verdict == "FAILED", green=verdict == "PASSED", bold=True,
+            )
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_html_report_title(self, report: Any) -> None:
+        report.title = f"restgate report: {self.config.getoption('--model')}"
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_html_results_summary(self, prefix: list[str], summary: list[str], postfix: list[str],
+                                    session: pytest.Session) -> None:
+        self.finish()
+        assert self.summary is not None
+        prefix.append(html.summary_html(self.summary, self.gates, self.regression))
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_html_results_table_header(self, cells: list[str]) -> None:
+        cells[2:2] = [f"<th>{h}</th>" for h in html.RESULT_HEADERS]
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_html_results_table_row(self, report: pytest.TestReport, cells: list[str]) -> None:
+        cells[2:2] = html.row_cells(records_of(report), self.primary_strategy)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Literal, TypedDict
 
+import pytest
+
 Modality = Literal["ocr", "text", "image", "mixed"]
 Strategy = Literal["direct", "ocr-first"]
 
@@ -43,3 +45,17 @@ class Record(TypedDict):
     latency_s: float
     cached: bool
     error: str | None
+
+
+THUMBNAIL_KEY = pytest.StashKey[str]()
+"""Per-test stash slot for the rendered item's thumbnail (base64 PNG) that the HTML report shows."""
+
+INCONSISTENT_PREFIX = "inconsistent across modalities"
+"""How a REST test's failure message begins; the collector tells inconsistencies from other failures by it."""
+
+RUN_INFO_KEY = pytest.StashKey["Callable[[], dict[str, Any]]"]()
+"""Filled by the fixtures plugin: a callable giving the run's settings, seed, model and dataset notes as JSON.
+
+A callable, so the item side stays the only one that knows how they are made (the data flows one way), and the
+controller pays for collecting dataset notes only when a report is written.
+"""

@@ -1,0 +1,104 @@
+"""Collects records and test outcomes on the controller, appending each record to results.jsonl on arrival.
+
+Why append on arrival: a run killed half-way (Ctrl-C, CI timeout) still leaves every finished item on disk;
+together with the response cache, a rerun resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import pytest
+
+from reports.records import INCONSISTENT_PREFIX, RECORD_PROPERTY, Record
+
+
+@dataclass
+class Outcomes:
+    """Counts of REST test outcomes, and the error messages to show."""
+
+    passed: int = 0
+    inconsistent: int = 0
+    failed_other: int = 0
+    errors: list[dict[str, str]] = field(default_factory=list)
+    skipped: list[dict[str, str]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "passed": self.passed,
+            "inconsistent": self.inconsistent,
+            "failed_other": self.failed_other,
+            "errors": len(self.errors),
+            "skipped": len(self.skipped),
+        }
+
+
+def records_of(report: pytest.TestReport) -> list[Record]:
+    for key, value in report.user_properties:
+        if key == RECORD_PROPERTY:
+            return list(value)
+    return []
+
+
+def _message(report: pytest.TestReport) -> str:
+    crash = getattr(report.longrepr, "reprcrash", None)
+    if crash is not None:
+        return str(crash.message)
+    if isinstance(report.longrepr, tuple):  # skip reports: (path, line, reason)
+        return str(report.longrepr[2])
+    return str(report.longrepr or "").strip().splitlines()[-1:][0] if report.longrepr else ""
+
+
+class Collector:
+    """Receives every test report (xdist or not) and keeps what the metrics and the report need."""
+
+    def __init__(self, results_path: Path | None) -> None:
+        self.records: list[Record] = []
+        self.outcomes = Outcomes()
+        self._seen: set[str] = set()
+        self._file: IO[str] | None = None
+        if results_path is not None:
+            results_path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = results_path.open("w", encoding="utf-8")
+
+    def add(self, report: pytest.TestReport) -> None:
+        is_rest = any(k == RECORD_PROPERTY for k, _ in report.user_properties) or "tests_rest" in report.nodeid
+        if not is_rest:
+            return
+        if report.nodeid not in self._seen:
+            records = records_of(report)
+            if records:
+                self._seen.add(report.nodeid)
+                self._append(records)
+        self._count(report)
+
+    def _append(self, records: list[Record]) -> None:
+        self.records.extend(records)
+        if self._file is not None:
+            for record in records:
+                self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
+            self._file.flush()
+
+    def _count(self, report: pytest.TestReport) -> None:
+        o = self.outcomes
+        if report.when == "call":
+            if report.passed:
+                o.passed += 1
+            elif report.failed:
+                inconsistent = _message(report).startswith(INCONSISTENT_PREFIX)
+                if inconsistent:
+                    o.inconsistent += 1
+                else:
+                    o.failed_other += 1
+        if report.failed and report.when in ("setup", "teardown"):
+            o.errors.append({"test": report.nodeid, "when": report.when, "message": _message(report)})
+        if report.skipped and report.when in ("setup", "call"):
+            o.skipped.append({"test": report.nodeid, "reason": _message(report)})
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None

@@ -1,0 +1,108 @@
+"""Release gates: thresholds on RER, CFR, MMC, errors and baseline regressions.
+
+Modelled on pytest-cov's `--cov-fail-under`: thresholds are parsed and checked when the options are read,
+evaluated once after the test loop on the controller, and every gate prints one line with target, actual and gap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import pytest
+
+Metric = Literal["rer", "cfr", "mmc"]
+GATED: dict[str, tuple[Metric, Literal["min", "max"]]] = {
+    "min_rer": ("rer", "min"),
+    "max_cfr": ("cfr", "max"),
+    "min_mmc": ("mmc", "min"),
+}
+OVERALL = "overall"
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """One gate: `metric` must be >= (min) or <= (max) `value` in `scope` (a dataset or overall)."""
+
+    metric: Metric
+    direction: Literal["min", "max"]
+    scope: str
+    value: float
+
+    @property
+    def label(self) -> str:
+        where = "" if self.scope == OVERALL else f"[{self.scope}]"
+        return f"{self.direction}-{self.metric}{where}"
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """A gate's verdict, with the figure it was judged on."""
+
+    label: str
+    target: float
+    actual: float | None
+    passed: bool
+    judged_on: str = "point"
+
+    @property
+    def line(self) -> str:
+        if self.actual is None:
+            return f"{'PASS' if self.passed else 'FAIL'} {self.label}: target {self.target:g}, no data"
+        gap = self.actual - self.target
+        basis = "" if self.judged_on == "point" else f" ({self.judged_on})"
+        return (
+            f"{'PASS' if self.passed else 'FAIL'} {self.label}: target {self.target:g}, "
+            f"actual {self.actual:.4f}{basis}, gap {gap:+.4f}"
+        )
+
+
+def parse_thresholds(option: str, raw: str | None) -> list[Threshold]:
+    """`0.85` (overall) or `soebench:0.9,mmlu:0.8`, or both; values are shares in [0, 1]."""
+    if raw is None or raw == "":
+        return []
+    metric, direction = GATED[option]
+    result = []
+    for part in raw.split(","):
+        scope, _, value = part.strip().rpartition(":")
+        try:
+            number = float(value)
+        except ValueError:
+            raise pytest.UsageError(
+                f"--{option.replace('_', '-')}: {part.strip()!r} is not a share like 0.85 or dataset:0.85"
+            ) from None
+        if not 0.0 <= number <= 1.0:
+            raise pytest.UsageError(
+                f"--{option.replace('_', '-')}: {number} is outside [0, 1] (metrics are shares, not percents)"
+            )
+        result.append(Threshold(metric, direction, scope.strip() or OVERALL, number))
+    return result
+
+
+def check_threshold(
+    threshold: Threshold,
+    figures: dict[str, dict[str, float | None]],
+    intervals: dict[str, dict[str, tuple[float, float] | None]] | None = None,
+) -> GateResult:
+    """Judge one threshold on the point estimate, or on the conservative end of its confidence interval.
+
+    With intervals (`--gate-on=lower-bound`), a min gate is judged on the lower bound and a max gate on the
+    upper bound: the gate passes only when the figure clears the target with confidence, so a release does not
+    pass by sampling luck, and a rerun of the same model gives the same verdict more often.
+    """
+    point = figures.get(threshold.scope, {}).get(threshold.metric)
+    actual, judged_on = point, "point"
+    if intervals is not None:
+        interval = intervals.get(threshold.scope, {}).get(threshold.metric)
+        if interval is not None:
+            actual = interval[0] if threshold.direction == "min" else interval[1]
+            judged_on = "lower bound" if threshold.direction == "min" else "upper bound"
+    if actual is None:
+        return GateResult(threshold.label, threshold.value, None, False, judged_on)
+    ok = actual >= threshold.value if threshold.direction == "min" else actual <= threshold.value
+    return GateResult(threshold.label, threshold.value, actual, ok, judged_on)
+
+
+def check_count(label: str, actual: int, limit: int) -> GateResult:
+    """A count gate (errors, regressions): passes when actual <= limit."""
+    return GateResult(label, float(limit), float(actual), actual <= limit)

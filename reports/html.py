@@ -1,0 +1,227 @@
+"""The HTML summary section and the per-test columns of the pytest-html report.
+
+Everything shown comes from summary.json or from the records; model output is untrusted, so every string from a
+model passes through `html.escape`. Charts are inline SVG, so the self-contained report needs no script or file.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from reports.gates import GateResult
+
+MODALITY_COLOURS = {"text": "#4c72b0", "image": "#dd8452", "mixed": "#55a868", "rer": "#8172b3"}
+STYLE = """
+<style>
+.rg-table{border-collapse:collapse;margin:6px 0 14px;font-size:13px}
+.rg-table th,.rg-table td{border:1px solid #ccc;padding:3px 8px;text-align:right}
+.rg-table th:first-child,.rg-table td:first-child{text-align:left}
+.rg-table tr.rg-total td{font-weight:bold;background:#f4f4f4}
+.rg-pass{color:#1a7f37;font-weight:bold}.rg-fail{color:#cf222e;font-weight:bold}
+.rg-note{color:#555;font-size:12px;max-width:900px}
+.rg-flex{display:flex;gap:24px;flex-wrap:wrap;align-items:flex-start}
+.rg-pre{white-space:pre-wrap;max-height:320px;overflow:auto;background:#f7f7f7;border:1px solid #ddd;padding:6px}
+</style>
+"""
+
+
+def _fmt(value: Any, digits: int = 3) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return escape(str(value))
+
+
+def _money(value: float | None) -> str:
+    return "unknown" if value is None else f"${value:,.4f}"
+
+
+METRIC_COLUMNS = (
+    ("n", "n"), ("rer", "RER"), ("cfr", "CFR"), ("mmc", "MMC"),
+    ("acc_text", "acc text"), ("acc_image", "acc image"), ("acc_mixed", "acc mixed"),
+    ("cer_mean", "CER mean"), ("ocr_ok_n", "OCR-ok n"), ("ocr_ok_rer", "OCR-ok RER"),
+    ("ocr_ok_cfr", "OCR-ok CFR"), ("ocr_ok_mmc", "OCR-ok MMC"), ("n_errors", "errors"),
+)
+
+
+def metric_table(metrics: dict[str, Any]) -> str:
+    """Per-dataset rows, then the pooled (micro) and dataset-mean (macro) rows."""
+    head = "".join(f"<th>{label}</th>" for _, label in METRIC_COLUMNS)
+    rows = [
+        f"<tr><td>{escape(name)}</td>" + "".join(f"<td>{_fmt(s.get(k))}</td>" for k, _ in METRIC_COLUMNS)
+        + "</tr>"
+        for name, s in metrics.get("datasets", {}).items()
+    ]
+    for label, key in (("all (micro)", "micro"), ("mean of datasets (macro)", "macro")):
+        s = metrics.get(key) or {}
+        rows.append(f'<tr class="rg-total"><td>{label}</td>'
+                    + "".join(f"<td>{_fmt(s.get(k))}</td>" for k, _ in METRIC_COLUMNS) + "</tr>")
+    return f'<table class="rg-table" id="restgate-metrics"><tr><th>dataset</th>{head}</tr>{"".join(rows)}</table>'
+
+
+def bar_chart(metrics: dict[str, Any]) -> str:
+    """Per dataset: accuracy of text, image and mixed, and RER, as grouped bars (inline SVG)."""
+    datasets = list(metrics.get("datasets", {}).items())
+    keys = (("acc_text", "text"), ("acc_image", "image"), ("acc_mixed", "mixed"), ("rer", "rer"))
+    bar, gap, height, top = 16, 26, 140, 20
+    width = max(260, 60 + len(datasets) * (len(keys) * bar + gap))
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + top + 50}" '
+             f'role="img" aria-label="accuracy and RER per dataset" font-size="11" font-family="sans-serif">']
+    for tick in (0.0, 0.5, 1.0):
+        y = top + height * (1 - tick)
+        parts.append(f'<line x1="40" x2="{width}" y1="{y}" y2="{y}" stroke="#ddd"/>'
+                     f'<text x="34" y="{y + 4}" text-anchor="end">{tick:.1f}</text>')
+    for i, (name, s) in enumerate(datasets):
+        x0 = 50 + i * (len(keys) * bar + gap)
+        for j, (key, label) in enumerate(keys):
+            value = s.get(key)
+            h = 0 if value is None else height * float(value)
+            parts.append(f'<rect x="{x0 + j * bar}" y="{top + height - h:.1f}" width="{bar - 2}" height="{h:.1f}" '
+                         f'fill="{MODALITY_COLOURS[label]}">'
+                         f"<title>{escape(name)} {label}: {_fmt(value)}</title></rect>")
+        parts.append(f'<text x="{x0 + len(keys) * bar / 2}" y="{top + height + 14}" text-anchor="middle">'
+                     f'{escape(name)}</text>')
+    for j, (_, label) in enumerate(keys):
+        x = 50 + j * 70
+        parts.append(f'<rect x="{x}" y="{top + height + 26}" width="10" height="10" fill="{MODALITY_COLOURS[label]}"/>'
+                     f'<text x="{x + 14}" y="{top + height + 35}">{"RER" if label == "rer" else "acc " + label}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _heat_colour(value: float | None, reverse: bool = False) -> str:
+    if value is None:
+        return "#eee"
+    v = max(0.0, min(1.0, 1 - value if reverse else value))
+    red, green = int(230 - 140 * v), int(90 + 130 * v)
+    return f"rgb({red},{green},110)"
+
+
+def heatmap(grid: dict[str, Any], key: str, title: str, reverse: bool = False, scale: float = 1.0) -> str:
+    """A font x DPI table coloured by value (green good); `reverse` for error rates (low is good)."""
+    fonts, dpis = grid.get("fonts", []), grid.get("dpis", [])
+    values = grid.get(key) or []
+    head = "".join(f"<th>{d} DPI</th>" for d in dpis)
+    rows = []
+    for f, row in zip(fonts, values, strict=False):
+        cells = "".join(
+            f'<td style="background:{_heat_colour(None if v is None else min(1.0, v / scale), reverse)}">'
+            f"{_fmt(v)}</td>" for v in row
+        )
+        rows.append(f"<tr><td>{escape(f)}</td>{cells}</tr>")
+    return (f'<div><b>{escape(title)}</b><table class="rg-table rg-heatmap" data-metric="{escape(key)}">'
+            f'<tr><th>font</th>{head}</tr>{"".join(rows)}</table></div>')
+
+
+def styles_section(styles: dict[str, Any]) -> str:
+    """REST+: heatmaps of RER and OCR CER by font x DPI, the colour comparison, cross-style consistency."""
+    grid = styles.get("grid", {})
+    parts = ['<h3>REST+ renderings</h3><div class="rg-flex">',
+             heatmap(grid, "rer", "RER by font × DPI"),
+             heatmap(grid, "ocr_ok_rer", "RER on the OCR-correct subset"),
+             heatmap(grid, "cer_mean", "OCR CER by font × DPI (lower is better)", reverse=True, scale=0.2),
+             "</div>"]
+    colour = styles.get("colour")
+    if colour:
+        rows = "".join(
+            f"<tr><td>{label}</td><td>{_fmt(colour[k].get('n'))}</td><td>{_fmt(colour[k].get('rer'))}</td>"
+            f"<td>{_fmt(colour[k].get('acc_image'))}</td><td>{_fmt(colour[k].get('cer_mean'))}</td>"
+            f"<td>{_fmt(colour[k].get('ocr_ok_rer'))}</td></tr>"
+            for label, k in (("coloured text", "coloured"), ("black twin", "black"))
+        )
+        parts.append('<b>Colour vs black (DejaVu Sans, 200 DPI)</b><table class="rg-table" id="restgate-colour">'
+                     "<tr><th></th><th>n</th><th>RER</th><th>acc image</th><th>CER mean</th>"
+                     f"<th>OCR-ok RER</th></tr>{rows}</table>")
+    cross = styles.get("cross_style") or {}
+    parts.append(f'<p class="rg-note">Across the styles, the image answer is the same under every rendering for '
+                 f"{_fmt(cross.get('consistency'))} of {cross.get('n', 0)} items; CFR across styles "
+                 f"{_fmt(cross.get('cfr'))} (among {cross.get('n_cfr', 0)} items solved under ≥1 style).</p>")
+    return "".join(parts)
+
+
+def gates_section(gates: list[GateResult], regression: dict[str, Any] | None) -> str:
+    parts = []
+    if gates:
+        items = "".join(
+            f'<li class="{"rg-pass" if g.passed else "rg-fail"}">{escape(g.line)}</li>' for g in gates
+        )
+        parts.append(f'<h3>Release gate</h3><ul id="restgate-gates">{items}</ul>')
+    if regression:
+        flips = regression.get("newly_inconsistent", [])
+        listed = "".join(f"<li>{escape(f['item_id'])} [{escape(str(f['style']))}]</li>" for f in flips[:50])
+        parts.append(
+            f"<h3>Against the baseline</h3><p>{len(flips)} item(s) became inconsistent, "
+            f"{len(regression.get('newly_consistent', []))} became consistent "
+            f"(compared {regression.get('n_compared', 0)}).</p><ul>{listed}</ul>"
+        )
+    return "".join(parts)
+
+
+def summary_html(summary: dict[str, Any], gates: list[GateResult], regression: dict[str, Any] | None) -> str:
+    """The block pytest-html shows above the results table."""
+    run, usage, tests = summary.get("run", {}), summary.get("usage", {}), summary.get("tests", {})
+    metrics = summary.get("metrics", {})
+    errors = summary.get("errors", [])
+    error_list = "".join(
+        f"<li><code>{escape(e['test'])}</code>: {escape(e['message'])}</li>" for e in errors[:30]
+    )
+    parts = [
+        STYLE,
+        f"<h2>restgate: {escape(str(run.get('model', '?')))}</h2>",
+        f'<p>model id <code>{escape(str(run.get("model_id", "?")))}</code> · seed {escape(str(run.get("seed")))}'
+        f" · strategy {escape(str(summary.get('primary_strategy')))} · "
+        f"{tests.get('passed', 0)} consistent, {tests.get('inconsistent', 0)} inconsistent, "
+        f"<b>{tests.get('errors', 0)} errors</b> (excluded from the metrics), {tests.get('skipped', 0)} skipped</p>",
+        f"<p>cost {_money(usage.get('cost_usd'))} · tokens {usage.get('prompt_tokens', 0):,} prompt / "
+        f"{usage.get('completion_tokens', 0):,} completion · {usage.get('calls', 0)} calls, "
+        f"{usage.get('cache_hits', 0)} from the response cache</p>",
+        '<div class="rg-flex">', metric_table(metrics), bar_chart(metrics), "</div>",
+        f'<p class="rg-note">{escape(metrics.get("notes", ""))}</p>',
+    ]
+    if error_list:
+        parts.append(f"<details><summary>{len(errors)} error(s)</summary><ul>{error_list}</ul></details>")
+    parts.append(gates_section(gates, regression))
+    if summary.get("styles"):
+        parts.append(styles_section(summary["styles"]))
+    return "".join(parts)
+
+
+RESULT_HEADERS = ("Text", "Image", "Mixed", "Gold", "OCR CER")
+
+
+def row_cells(records: list[dict[str, Any]], strategy: str) -> list[str]:
+    """The per-test columns: the three extracted answers, the gold answer and the OCR CER."""
+    by = {r["modality"]: r for r in records if r["strategy"] == strategy}
+    if not by:
+        return [f'<td class="col-rg-{h.lower().replace(" ", "-")}"></td>' for h in RESULT_HEADERS]
+
+    def answer(m: str) -> str:
+        r = by.get(m)
+        if r is None:
+            return "–"
+        if r["error"]:
+            return '<span class="rg-fail">error</span>'
+        mark = "✓" if r["correct"] else "✗"
+        return f"{escape(r['answer']) if r['answer'] is not None else '<i>unparsed</i>'} {mark}"
+
+    gold = next(iter(by.values()))["gold"]
+    cer = by.get("ocr", {}).get("cer")
+    return [
+        f'<td class="col-rg-text">{answer("text")}</td>',
+        f'<td class="col-rg-image">{answer("image")}</td>',
+        f'<td class="col-rg-mixed">{answer("mixed")}</td>',
+        f'<td class="col-rg-gold">{escape(str(gold))}</td>',
+        f'<td class="col-rg-ocr-cer">{_fmt(cer)}</td>',
+    ]
+
+
+def responses_html(records: list[dict[str, Any]]) -> str:
+    """The raw responses of every call, escaped, for the expanded row."""
+    blocks = []
+    for r in records:
+        label = f"{r['modality']} ({r['strategy']}, {r['style']})" + (" · cached" if r["cached"] else "")
+        body = escape(r["error"] or r["response"] or "")
+        blocks.append(f"<div><b>{escape(label)}</b><div class=\"rg-pre\">{body}</div></div>")
+    return "".join(blocks)

@@ -1,0 +1,67 @@
+"""The metrics table printed at the end of every REST run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reports.gates import GateResult
+
+COLUMNS = (("n", "n", 5), ("rer", "RER", 6), ("cfr", "CFR", 6), ("mmc", "MMC", 6), ("acc_text", "text", 6),
+           ("acc_image", "image", 6), ("acc_mixed", "mixed", 6), ("cer_mean", "CER", 6),
+           ("ocr_ok_n", "ok-n", 5), ("ocr_ok_rer", "ok-RER", 7), ("n_errors", "err", 4))
+
+
+def _cell(value: Any, width: int) -> str:
+    if value is None:
+        text = "-"
+    elif isinstance(value, float):
+        text = f"{value:.3f}"
+    else:
+        text = str(value)
+    return text.rjust(width)
+
+
+def metric_lines(metrics: dict[str, Any]) -> list[str]:
+    name_width = max([22, *(len(n) + 1 for n in metrics.get("datasets", {}))])
+    header = "dataset".ljust(name_width) + " ".join(label.rjust(w) for _, label, w in COLUMNS)
+    rows = [header]
+    groups = list(metrics.get("datasets", {}).items())
+    groups += [("all (micro)", metrics.get("micro") or {}), ("datasets mean (macro)", metrics.get("macro") or {})]
+    for name, s in groups:
+        rows.append(name.ljust(name_width) + " ".join(_cell(s.get(k), w) for k, _, w in COLUMNS))
+    return rows
+
+
+def summary_lines(summary: dict[str, Any], gates: list[GateResult], regression: dict[str, Any] | None,
+                  run_dir: str) -> list[str]:
+    """What a person reads at the end of a CI log: the table, the costs, the gate verdicts, where files are."""
+    run, usage, tests = summary.get("run", {}), summary.get("usage", {}), summary.get("tests", {})
+    cost = usage.get("cost_usd")
+    lines = [
+        f"model {run.get('model')} ({run.get('model_id')}), seed {run.get('seed')}, "
+        f"strategy {summary.get('primary_strategy')}: {tests.get('passed', 0)} consistent, "
+        f"{tests.get('inconsistent', 0)} inconsistent, {tests.get('errors', 0)} errors, "
+        f"{tests.get('skipped', 0)} skipped",
+        *metric_lines(summary.get("metrics", {})),
+        f"calls {usage.get('calls', 0)} ({usage.get('cache_hits', 0)} cached), tokens "
+        f"{usage.get('prompt_tokens', 0)} prompt / {usage.get('completion_tokens', 0)} completion, cost "
+        + ("unknown" if cost is None else f"${cost:.4f}"),
+    ]
+    styles = summary.get("styles")
+    if styles:
+        grid = styles.get("grid", {})
+        lines.append("REST+ RER by font x DPI " + "  ".join(f"{d}dpi" for d in grid.get("dpis", [])))
+        for font, row in zip(grid.get("fonts", []), grid.get("rer", []), strict=False):
+            lines.append(f"  {font:<10}" + "  ".join(_cell(v, 6) for v in row))
+        cross = styles.get("cross_style") or {}
+        lines.append(f"  same image answer under all styles: {_cell(cross.get('consistency'), 0)} "
+                     f"of {cross.get('n', 0)} items")
+    if regression is not None:
+        lines.append(f"baseline: {len(regression.get('newly_inconsistent', []))} newly inconsistent, "
+                     f"{len(regression.get('newly_consistent', []))} newly consistent "
+                     f"(of {regression.get('n_compared', 0)} compared)")
+        for flip in regression.get("newly_inconsistent", [])[:20]:
+            lines.append(f"  regressed: {flip['item_id']} [{flip['style']}]")
+    lines.extend(f"gate {g.line}" for g in gates)
+    lines.append(f"report: {run_dir}/report.html  (results.jsonl, summary.json beside it)")
+    return lines

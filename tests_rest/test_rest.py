@@ -1,0 +1,19 @@
+"""REST: each benchmark item, rendered with the default style, must get the same answer as text, image, mixed.
+
+One test per item (ids like `soebench/0007`). The fixture makes the OCR, text, image and mixed calls (started
+ahead of time by the plugin) and attaches every call's record to the test; a call that fails after its retries
+makes the test an *error*, never a wrong answer.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from fixtures.evaluate import Unit
+from fixtures.verdict import assert_consistent
+
+pytestmark = pytest.mark.rest
+
+
+def test_rest(rest_unit: Unit, restgate_settings) -> None:  # type: ignore[no-untyped-def]
+    assert_consistent(rest_unit, restgate_settings.strategies[0])
