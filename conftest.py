@@ -3,4 +3,5 @@
 pytest_plugins = [
     "fixtures.plugin",
     "reports.plugin",
+    "pytester",  # the project's own tests run the whole suite in-process (tests/suite/)
 ]

@@ -88,7 +88,7 @@ class Collector:
             if report.passed:
                 o.passed += 1
             elif report.failed:
-                inconsistent = _message(report).startswith(INCONSISTENT_PREFIX)
+                inconsistent = report.longreprtext.lstrip().startswith(INCONSISTENT_PREFIX)
                 if inconsistent:
                     o.inconsistent += 1
                 else:

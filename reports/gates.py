@@ -44,12 +44,16 @@ class GateResult:
     actual: float | None
     passed: bool
     judged_on: str = "point"
+    count: bool = False
 
     @property
     def line(self) -> str:
         if self.actual is None:
             return f"{'PASS' if self.passed else 'FAIL'} {self.label}: target {self.target:g}, no data"
         gap = self.actual - self.target
+        if self.count:
+            return (f"{'PASS' if self.passed else 'FAIL'} {self.label}: target {self.target:g}, "
+                    f"actual {self.actual:g}, over by {max(0.0, gap):g}")
         basis = "" if self.judged_on == "point" else f" ({self.judged_on})"
         return (
             f"{'PASS' if self.passed else 'FAIL'} {self.label}: target {self.target:g}, "
@@ -105,4 +109,4 @@ def check_threshold(
 
 def check_count(label: str, actual: int, limit: int) -> GateResult:
     """A count gate (errors, regressions): passes when actual <= limit."""
-    return GateResult(label, float(limit), float(actual), actual <= limit)
+    return GateResult(label, float(limit), float(actual), actual <= limit, count=True)
