@@ -66,7 +66,7 @@ def bar_chart(metrics: dict[str, Any]) -> str:
     datasets = list(metrics.get("datasets", {}).items())
     keys = (("acc_text", "text"), ("acc_image", "image"), ("acc_mixed", "mixed"), ("rer", "rer"))
     bar, gap, height, top = 16, 26, 140, 20
-    width = max(260, 60 + len(datasets) * (len(keys) * bar + gap))
+    width = max(340, 60 + len(datasets) * (len(keys) * bar + gap))
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + top + 50}" '
              f'role="img" aria-label="accuracy and RER per dataset" font-size="11" font-family="sans-serif">']
     for tick in (0.0, 0.5, 1.0):
