@@ -1,0 +1,181 @@
+"""The controller's collector, fed synthetic pytest reports: records once per test, written as they arrive."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reports import rundir
+from reports.collector import Collector, Outcomes, records_of
+from reports.records import INCONSISTENT_PREFIX, RECORD_PROPERTY
+from reports.rundir import make_run_dir, run_id
+
+
+def record(item_id: str, modality: str, answer: str | None = "5") -> dict[str, Any]:
+    return {
+        "item_id": item_id, "dataset": "soebench", "style": "dejavu-200dpi", "modality": modality,
+        "strategy": "direct", "model": "reference", "gold": "5", "answer": None if modality == "ocr" else answer,
+        "correct": None if modality == "ocr" else answer == "5", "response": "Answer: 5 <b>é</b>",
+        "cer": 0.0 if modality == "ocr" else None, "prompt_tokens": 10, "completion_tokens": 3,
+        "cost_usd": None, "latency_s": 0.2, "cached": False, "error": None,
+    }
+
+
+def unit_records(item_id: str) -> list[dict[str, Any]]:
+    return [record(item_id, m) for m in ("ocr", "text", "image", "mixed")]
+
+
+def exception_repr(exc: BaseException) -> Any:
+    """What pytest stores as `longrepr` for an exception (with a `reprcrash`)."""
+    try:
+        raise exc
+    except BaseException as raised:
+        return pytest.ExceptionInfo.from_exception(raised).getrepr(style="value")
+
+
+def report(
+    nodeid: str, when: str, outcome: str = "passed", longrepr: Any = None,
+    records: list[dict[str, Any]] | None = None,
+) -> pytest.TestReport:
+    props = [(RECORD_PROPERTY, records)] if records is not None else []
+    return pytest.TestReport(
+        nodeid=nodeid, location=(nodeid.split("::")[0], 1, nodeid), keywords={}, outcome=outcome,  # type: ignore[arg-type]
+        longrepr=longrepr, when=when, user_properties=props,
+    )
+
+
+def phases(nodeid: str, records: list[dict[str, Any]] | None, call_outcome: str = "passed",
+           longrepr: Any = None) -> list[pytest.TestReport]:
+    """setup, call and teardown reports of one test, each carrying the same user properties (as pytest does)."""
+    return [report(nodeid, "setup", records=records), report(nodeid, "call", call_outcome, longrepr, records),
+            report(nodeid, "teardown", records=records)]
+
+
+NODE = "tests_rest/test_rest.py::test_rest[soebench/0001]"
+
+
+def test_records_taken_once_per_nodeid(tmp_path: Path) -> None:
+    collector = Collector(tmp_path / "results.jsonl")
+    for r in phases(NODE, unit_records("soebench/0001")):
+        collector.add(r)
+    assert [r["modality"] for r in collector.records] == ["ocr", "text", "image", "mixed"]
+    assert collector.outcomes.passed == 1
+    collector.close()
+
+
+def test_results_jsonl_is_written_and_flushed_on_arrival(tmp_path: Path) -> None:
+    path = tmp_path / "run" / "results.jsonl"
+    collector = Collector(path)
+    assert path.exists()
+    for r in phases(NODE, unit_records("soebench/0001")):
+        collector.add(r)
+    first = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert first == unit_records("soebench/0001")  # on disk before close: a killed run keeps it
+    second = "tests_rest/test_rest.py::test_rest[soebench/0002]"
+    collector.add(report(second, "setup", records=unit_records("soebench/0002")))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 8
+    assert json.loads(lines[-1])["item_id"] == "soebench/0002"
+    assert "é" in lines[0]  # ensure_ascii=False keeps the text readable
+    collector.close()
+    collector.close()  # idempotent
+    assert len(path.read_text(encoding="utf-8").splitlines()) == 8
+
+
+def test_no_file_without_a_path() -> None:
+    collector = Collector(None)
+    collector.add(report(NODE, "setup", records=unit_records("soebench/0001")))
+    assert len(collector.records) == 4
+    collector.close()
+
+
+def test_outcomes_are_counted_by_kind(tmp_path: Path) -> None:
+    collector = Collector(tmp_path / "results.jsonl")
+    inconsistent = exception_repr(pytest.fail.Exception(
+        f"{INCONSISTENT_PREFIX}: text=5  image=3  mixed=5  | gold=5  | OCR CER=0.000", pytrace=False))
+    for n, (outcome, longrepr) in enumerate([
+        ("passed", None), ("passed", None), ("failed", inconsistent),
+        ("failed", exception_repr(AssertionError("some other assertion"))),
+        ("failed", "Traceback ...\nKeyError: 'image'"),
+    ]):
+        nodeid = f"tests_rest/test_rest.py::test_rest[soebench/{n:04d}]"
+        for r in phases(nodeid, unit_records(f"soebench/{n:04d}"), outcome, longrepr):
+            collector.add(r)
+    errored = "tests_rest/test_rest.py::test_rest[soebench/0009]"
+    collector.add(report(errored, "setup", "failed", exception_repr(RuntimeError("3 model call(s) failed")),
+                         records=unit_records("soebench/0009")))
+    collector.add(report(errored, "teardown", records=unit_records("soebench/0009")))
+    skipped = "tests_rest/test_rest.py::test_rest[mmlu/x/0001]"
+    collector.add(report(skipped, "setup", "skipped", ("tests_rest/test_rest.py", 3, "Skipped: no tail")))
+    collector.add(report(skipped, "teardown"))
+
+    o = collector.outcomes
+    assert (o.passed, o.inconsistent, o.failed_other) == (2, 1, 2)
+    assert o.errors == [{"test": errored, "when": "setup", "message": "RuntimeError: 3 model call(s) failed"}]
+    assert o.skipped == [{"test": skipped, "reason": "Skipped: no tail"}]
+    assert o.as_json() == {"passed": 2, "inconsistent": 1, "failed_other": 2, "errors": 1, "skipped": 1}
+    assert len(collector.records) == 6 * 4
+    collector.close()
+
+
+def test_teardown_failure_is_an_error_with_the_last_line_of_a_text_repr() -> None:
+    collector = Collector(None)
+    collector.add(report(NODE, "setup", records=unit_records("soebench/0001")))
+    collector.add(report(NODE, "call", records=unit_records("soebench/0001")))
+    collector.add(report(NODE, "teardown", "failed", "line one\nOSError: disk full\n"))
+    assert collector.outcomes.passed == 1
+    assert collector.outcomes.errors == [{"test": NODE, "when": "teardown", "message": "OSError: disk full"}]
+
+
+def test_non_rest_reports_are_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "results.jsonl"
+    collector = Collector(path)
+    other = "tests/reports/test_gates.py::test_threshold_labels"
+    for r in phases(other, None):
+        collector.add(r)
+    collector.add(report(other, "call", "failed", "AssertionError"))
+    collector.add(report(other, "setup", "failed", "boom"))
+    assert collector.records == []
+    assert collector.outcomes == Outcomes()
+    collector.close()
+    assert path.read_text(encoding="utf-8") == ""
+
+
+def test_a_report_with_records_counts_wherever_it_lives() -> None:
+    """A REST test outside tests_rest/ (a pytester copy, a plugin's own suite) is known by its records."""
+    collector = Collector(None)
+    collector.add(report("test_copy.py::test_rest[soebench/0001]", "setup", records=unit_records("soebench/0001")))
+    collector.add(report("test_copy.py::test_rest[soebench/0001]", "call", records=unit_records("soebench/0001")))
+    assert (len(collector.records), collector.outcomes.passed) == (4, 1)
+
+
+def test_records_of() -> None:
+    records = unit_records("soebench/0001")
+    assert records_of(report(NODE, "setup", records=records)) == records
+    assert records_of(report(NODE, "setup")) == []
+
+
+# ---------------------------------------------------------------------------------------------- run folders
+# The collector's results.jsonl lives in the run folder, so its naming is tested here.
+
+
+def test_run_id_is_sortable_time_then_model_slug() -> None:
+    now = time.mktime((2026, 11, 25, 19, 30, 5, 0, 0, -1))
+    assert run_id("claude-haiku-4.5", now) == "20261125-193005-claude-haiku-4.5"
+    assert run_id("openai/Qwen2.5-VL 32B", now) == "20261125-193005-openai-Qwen2.5-VL-32B"
+    assert run_id("///", now) == "20261125-193005-model"
+    assert run_id("x" * 100, now) == "20261125-193005-" + "x" * 60
+    assert re.fullmatch(r"\d{8}-\d{6}-reference", run_id("reference"))
+
+
+def test_make_run_dir_gives_a_fresh_folder_each_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    base = run_id("openai/gpt", 1_700_000_000.0)
+    monkeypatch.setattr(rundir, "run_id", lambda model: run_id(model, 1_700_000_000.0))  # all in one second
+    made = [make_run_dir(tmp_path, "openai/gpt") for _ in range(3)]
+    assert [p.name for p in made] == [base, f"{base}-2", f"{base}-3"]
+    assert all(p.is_dir() and p.parent == tmp_path for p in made)
