@@ -49,7 +49,8 @@ def _message(report: pytest.TestReport) -> str:
         return str(crash.message)
     if isinstance(report.longrepr, tuple):  # skip reports: (path, line, reason)
         return str(report.longrepr[2])
-    return str(report.longrepr or "").strip().splitlines()[-1:][0] if report.longrepr else ""
+    lines = str(report.longrepr or "").strip().splitlines()
+    return lines[-1] if lines else ""
 
 
 class Collector:
