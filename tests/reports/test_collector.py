@@ -132,6 +132,12 @@ def test_teardown_failure_is_an_error_with_the_last_line_of_a_text_repr() -> Non
     assert collector.outcomes.errors == [{"test": NODE, "when": "teardown", "message": "OSError: disk full"}]
 
 
+def test_blank_text_repr_gives_an_empty_message() -> None:
+    collector = Collector(None)
+    collector.add(report(NODE, "teardown", "failed", "  \n"))
+    assert collector.outcomes.errors == [{"test": NODE, "when": "teardown", "message": ""}]
+
+
 def test_non_rest_reports_are_ignored(tmp_path: Path) -> None:
     path = tmp_path / "results.jsonl"
     collector = Collector(path)
