@@ -125,9 +125,7 @@ def test_an_empty_key_is_a_missing_key(no_keys: None, monkeypatch: pytest.Monkey
 
 
 def test_missing_key_for_a_model_outside_the_table(no_keys: None) -> None:
-    with pytest.raises(
-        ModelConfigError, match=r"^GROQ_API_KEY is not set: export it or pick another --model"
-    ):
+    with pytest.raises(ModelConfigError, match=r"^GROQ_API_KEY is not set: export it or pick another --model"):
         check_model(resolve_model("groq/llama-3.1-8b-instant"))
 
 
@@ -139,9 +137,7 @@ def test_unknown_provider(no_keys: None) -> None:
 
 
 def test_api_base_required_but_missing() -> None:
-    with pytest.raises(
-        ModelConfigError, match=r"pass --api-base http://HOST:PORT/v1.*vllm serve Qwen/Qwen2.5-VL-7B"
-    ):
+    with pytest.raises(ModelConfigError, match=r"pass --api-base http://HOST:PORT/v1.*vllm serve Qwen/Qwen2.5-VL-7B"):
         check_model(resolve_model("qwen2.5-vl-7b"))
 
 

@@ -16,12 +16,14 @@ from fixtures.models.errors import ModelCallError
 from fixtures.models.localserver import Fault, LocalServer
 
 
-def test_images_arrive_byte_identical_as_data_uris(server: LocalServer, spec: ModelSpec) -> None:
+@pytest.mark.parametrize("model", ["openai/restgate-test", "qwen2.5-vl-7b"])  # the alias: hosted_vllm/
+def test_images_arrive_byte_identical_as_data_uris(server: LocalServer, sentinel_key: str, model: str) -> None:
     png = png_bytes()
+    spec = resolve_model(model, server.base_url)
     result = run(ask(make_client(spec, None), image_message(png)))
     assert result.ok and result.text == "Transcribe the image." and result.attempts == 1
     (received,) = server.requests
-    assert received.body["model"] == "restgate-test"  # the openai/ prefix is stripped by litellm
+    assert received.body["model"] == spec.litellm_id.split("/", 1)[1]  # litellm strips the provider prefix
     parts = received.body["messages"][0]["content"]
     url = next(p["image_url"]["url"] for p in parts if p["type"] == "image_url")
     header, payload = url.split(",", 1)
@@ -123,9 +125,7 @@ def test_empty_content_is_a_glitch_retried_then_an_error(
     assert len(cache) == 1  # only the real answer was stored
 
 
-def test_second_identical_call_is_a_cache_hit(
-    server: LocalServer, spec: ModelSpec, cache: ResponseCache
-) -> None:
+def test_second_identical_call_is_a_cache_hit(server: LocalServer, spec: ModelSpec, cache: ResponseCache) -> None:
     client = make_client(spec, cache)
     png = png_bytes("x = 1")
     first = run(ask(client, image_message(png)))
@@ -207,9 +207,7 @@ def test_four_concurrent_calls_take_about_one_latency(spec: ModelSpec) -> None:
             await ask(client, text_message("warm-up"))  # first call builds litellm's HTTP client
             srv.latency_s = latency
             started = time.monotonic()
-            results = await asyncio.gather(
-                *(ask(client, text_message(m)) for m in ("ocr", "t", "img", "mix"))
-            )
+            results = await asyncio.gather(*(ask(client, text_message(m)) for m in ("ocr", "t", "img", "mix")))
             assert all(r.ok for r in results)
             return time.monotonic() - started
 
@@ -244,15 +242,11 @@ def test_cost_comes_from_litellm_price_map_when_known(server: LocalServer, senti
         + result.completion_tokens * prices["output_cost_per_token"]
     )
     assert result.cost_usd == pytest.approx(expected)
-    unpriced = run(
-        ask(make_client(resolve_model("openai/no-such-price", server.base_url), None), text_message())
-    )
+    unpriced = run(ask(make_client(resolve_model("openai/no-such-price", server.base_url), None), text_message()))
     assert unpriced.ok and unpriced.cost_usd is None
 
 
-def test_local_server_without_any_key_gets_a_placeholder(
-    server: LocalServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_local_server_without_any_key_gets_a_placeholder(server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     result = run(ask(make_client(resolve_model("openai/keyless", server.base_url), None), text_message("hi")))
     assert result.ok and server.requests[0].headers["authorization"] == "Bearer EMPTY"

@@ -31,9 +31,7 @@ def post(url: str, payload: Any, timeout: float = 10) -> tuple[int, dict[str, st
 
 
 def chat(server: LocalServer, text: str = "hi") -> tuple[int, dict[str, str], bytes]:
-    return post(
-        f"{server.base_url}/chat/completions", {"model": "m", "messages": [{"role": "user", "content": text}]}
-    )
+    return post(f"{server.base_url}/chat/completions", {"model": "m", "messages": [{"role": "user", "content": text}]})
 
 
 def test_answers_in_openai_format_with_usage() -> None:
@@ -41,10 +39,7 @@ def test_answers_in_openai_format_with_usage() -> None:
         status, _, body = chat(server, "echo me")
     reply = json.loads(body)
     assert status == 200 and reply["choices"][0]["message"] == {"role": "assistant", "content": "echo me"}
-    assert (
-        reply["usage"]["total_tokens"]
-        == reply["usage"]["prompt_tokens"] + reply["usage"]["completion_tokens"]
-    )
+    assert reply["usage"]["total_tokens"] == reply["usage"]["prompt_tokens"] + reply["usage"]["completion_tokens"]
 
 
 def test_32_requests_with_300ms_latency_all_overlap() -> None:
@@ -73,9 +68,7 @@ def test_fault_counts_down_then_the_server_recovers() -> None:
     assert kinds == ["rate_limit", "rate_limit", "none"]
 
 
-@pytest.mark.parametrize(
-    ("kind", "status"), [("server_error", 500), ("bad_request", 400), ("unauthorized", 401)]
-)
+@pytest.mark.parametrize(("kind", "status"), [("server_error", 500), ("bad_request", 400), ("unauthorized", 401)])
 def test_error_faults(kind: str, status: int) -> None:
     with LocalServer(reply=echo_reply, fault=Fault(kind)) as server:  # type: ignore[arg-type]
         code, _, body = chat(server)

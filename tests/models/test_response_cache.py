@@ -160,8 +160,6 @@ def test_two_processes_writing_at_once(tmp_path: Path) -> None:
     cache = ResponseCache(tmp_path)
     assert len(cache) == 2 * count
     assert all(cache.get(f"w{w}-{i}") == response(f"{w}:{i}") for w in range(2) for i in range(count))
-    order = [
-        row[0] for row in sqlite3.connect(cache.path).execute("SELECT model FROM responses ORDER BY rowid")
-    ]
+    order = [row[0] for row in sqlite3.connect(cache.path).execute("SELECT model FROM responses ORDER BY rowid")]
     switches = sum(a != b for a, b in itertools.pairwise(order))
     assert switches >= 2  # the writers really interleaved (22 switches measured), so the lock was contended

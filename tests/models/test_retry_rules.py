@@ -39,9 +39,7 @@ def _response(status: int, headers: dict[str, str] | None = None) -> httpx.Respo
 
 def test_transient_errors_are_retryable() -> None:
     ll = import_litellm()
-    limited = classify(
-        ll.RateLimitError("slow down", "openai", "m", response=_response(429, {"retry-after": "4"}))
-    )
+    limited = classify(ll.RateLimitError("slow down", "openai", "m", response=_response(429, {"retry-after": "4"})))
     assert limited.retryable and limited.status == 429 and limited.retry_after_s == 4.0
     for exc in [
         ll.InternalServerError("boom", "openai", "m", response=_response(500)),
