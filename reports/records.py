@@ -25,7 +25,9 @@ class Record(TypedDict):
     `answer` is the extracted, normalised answer or None when none could be parsed (None never equals another
     answer for RER). `correct` is None for the OCR call. `cer` is set on the OCR call only: the character error
     rate of the transcription against the item's full text, whitespace removed. `error` is set when the call
-    could not be completed after retries: such records are excluded from every metric.
+    could not be completed after retries: such records are excluded from every metric. `cached` is True when the
+    record cost no new call (a response-cache hit, or a call shared with another record, like the REST+ text call):
+    summing `cost_usd` over records that are not cached bills every call exactly once.
     """
 
     item_id: str

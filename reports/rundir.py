@@ -21,13 +21,16 @@ def run_id(model: str, now: float | None = None) -> str:
 def make_run_dir(root: Path | None, model: str) -> Path:
     """Create a fresh run folder (a suffix keeps two runs in the same second apart)."""
     base = (root or REPORTS_ROOT) / run_id(model)
-    path, n = base, 1
-    while path.exists():
-        n += 1
-        path = base.with_name(f"{base.name}-{n}")
-    path.mkdir(parents=True)
-    return path
-
+    base.parent.mkdir(parents=True, exist_ok=True)
+    n = 1
+    while True:
+        path = base if n == 1 else base.with_name(f"{base.name}-{n}")
+        try:
+            path.mkdir()  # atomic: two runs starting in the same second cannot take the same folder
+        except FileExistsError:
+            n += 1
+            continue
+        return path
 
 def is_rest_run(config: pytest.Config) -> bool:
     """True when the run includes the benchmark (tests_rest/), not only the project's own tests (`pytest tests`)."""
