@@ -250,3 +250,31 @@ def test_local_server_without_any_key_gets_a_placeholder(server: LocalServer, mo
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     result = run(ask(make_client(resolve_model("openai/keyless", server.base_url), None), text_message("hi")))
     assert result.ok and server.requests[0].headers["authorization"] == "Bearer EMPTY"
+
+
+def test_connection_errors_are_retried_then_reported(sentinel_key: str) -> None:
+    with LocalServer(reply=lambda m: "ok") as srv:
+        dead = srv.base_url  # the port is free again once the server stops
+    result = run(ask(make_client(resolve_model("openai/gone", dead), None, max_retries=2), text_message()))
+    assert result.error is not None and "gave up after 3 attempts" in result.error
+    assert "connection" in result.error.lower() and result.attempts == 3
+
+
+def test_in_process_provider_failures_are_not_retried(monkeypatch: pytest.MonkeyPatch) -> None:
+    from litellm import CustomLLM
+
+    import fixtures.models.client as client_module
+    from fixtures.models.llm import import_litellm
+
+    class Broken(CustomLLM):
+        async def acompletion(self, *args: object, **kwargs: object) -> object:
+            raise ValueError("the OCR engine failed")
+
+    litellm = import_litellm()
+    monkeypatch.setattr(litellm, "custom_provider_map", [{"provider": "restgate-broken", "custom_handler": Broken()}])
+    monkeypatch.setattr(litellm, "_custom_providers", list(litellm._custom_providers))
+    monkeypatch.setattr(client_module, "IN_PROCESS_PROVIDERS", frozenset({"restgate-broken"}))
+    spec = ModelSpec(name="broken", litellm_id="restgate-broken/x", provider="restgate-broken")
+    result = run(ask(make_client(spec, None), text_message()))
+    assert result.attempts == 1 and result.error is not None
+    assert "the OCR engine failed" in result.error and "Traceback" not in result.error
