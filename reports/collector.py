@@ -89,7 +89,10 @@ class Collector:
             if report.passed:
                 o.passed += 1
             elif report.failed:
-                inconsistent = report.longreprtext.lstrip().startswith(INCONSISTENT_PREFIX)
+                # xdist puts a '[gw0] linux -- Python ...' line before the message
+                inconsistent = any(
+                    line.startswith(INCONSISTENT_PREFIX) for line in report.longreprtext.splitlines()
+                )
                 if inconsistent:
                     o.inconsistent += 1
                 else:

@@ -95,12 +95,14 @@ def test_gate_that_must_fail_fails_with_the_gap(run_suite) -> None:  # type: ign
     assert "FAIL min-rer" in run.html
 
 
-def test_gate_that_must_pass_passes_despite_findings(run_suite) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("xdist", [(), ("-n", "2")], ids=["serial", "xdist"])
+def test_gate_that_must_pass_passes_despite_findings(run_suite, xdist) -> None:  # type: ignore[no-untyped-def]
     with LocalServer(reply=_modality_blind) as server:
-        run = run_suite("--limit=3", *_server_args(server), "--min-rer=0.0", "--min-mmc=0")
+        run = run_suite("--limit=3", *_server_args(server), "--min-rer=0.0", "--min-mmc=0", *xdist)
     assert run.result.ret == pytest.ExitCode.OK, run.result.stdout.str()
     run.result.assert_outcomes(failed=3)  # the inconsistencies stay visible as findings
     assert "restgate release gate PASSED" in run.result.stdout.str()
+    assert run.summary["tests"]["inconsistent"] == 3 and run.summary["tests"]["failed_other"] == 0
 
 
 def test_without_gates_an_inconsistency_fails_the_run(run_suite) -> None:  # type: ignore[no-untyped-def]
