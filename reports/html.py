@@ -141,6 +141,64 @@ def styles_section(styles: dict[str, Any]) -> str:
     return "".join(parts)
 
 
+def _ci(block: dict[str, Any] | None) -> str:
+    if not block or block.get("value") is None:
+        return "–"
+    return f"{block['value']:.3f} [{_fmt(block.get('low'))}, {_fmt(block.get('high'))}]"
+
+
+def statistics_section(summary: dict[str, Any]) -> str:
+    """Wilson intervals of the headline figures and the paired modality tests (McNemar, paired t)."""
+    intervals = summary.get("intervals") or {}
+    rows = "".join(
+        f"<tr><td>{label}</td><td>{_ci(intervals.get(key))}</td>"
+        f"<td>{_fmt((intervals.get(key) or {}).get('n'))}</td></tr>"
+        for key, label in (("rer", "RER"), ("cfr", "CFR"), ("mmc", "MMC"))
+    )
+    parts = [f'<h3>Statistics</h3><div class="rg-flex"><table class="rg-table" id="restgate-intervals">'
+             f"<tr><th>figure</th><th>value [95% Wilson CI]</th><th>n</th></tr>{rows}</table>"]
+    tests = summary.get("modality_tests") or {}
+    if tests:
+        body = []
+        for t in tests.values():
+            mc, pt = t.get("mcnemar") or {}, t.get("paired_t") or {}
+            body.append(
+                f"<tr><td>{escape(str(t.get('a')))} vs {escape(str(t.get('b')))}</td><td>{_fmt(t.get('n'))}</td>"
+                f"<td>{_ci(t.get('acc_a'))}</td><td>{_ci(t.get('acc_b'))}</td>"
+                f"<td>{_fmt(mc.get('b01'))} / {_fmt(mc.get('b10'))}</td><td>{_fmt(mc.get('p_value'), 4)}</td>"
+                f"<td>{_fmt(pt.get('mean_diff'))} [{_fmt(pt.get('ci_low'))}, {_fmt(pt.get('ci_high'))}]</td>"
+                f"<td>{_fmt(pt.get('p_value'), 4)}</td><td>{_fmt(pt.get('d_z'))}</td></tr>"
+            )
+        parts.append('<table class="rg-table" id="restgate-modality-tests"><tr><th>pair</th><th>n</th>'
+                     "<th>acc a</th><th>acc b</th><th>discordant a✓b✗ / a✗b✓</th><th>McNemar exact p</th>"
+                     "<th>mean diff [95% CI]</th><th>paired t p</th><th>d<sub>z</sub></th></tr>"
+                     f"{''.join(body)}</table>")
+    parts.append("</div>")
+    vision = summary.get("vision_tokens") or {}
+    if vision:
+        rows = "".join(
+            f"<tr><td>{escape(style)}</td><td>{v.get('n')}</td><td>{_fmt(v.get('text_tokens_mean'), 1)}</td>"
+            f"<td>{_fmt(v.get('image_tokens_mean'), 1)}</td><td>{_fmt(v.get('image_to_text_ratio'), 2)}</td></tr>"
+            for style, v in vision.items()
+        )
+        parts.append('<b>Prompt tokens: image vs the same content as text</b><table class="rg-table" '
+                     'id="restgate-vision-tokens"><tr><th>style</th><th>n</th><th>text prompt</th>'
+                     f"<th>image prompt</th><th>image / text</th></tr>{rows}</table>")
+    return "".join(parts)
+
+
+def datasets_note(run: dict[str, Any]) -> str:
+    """Where the items came from, what the paper's filters dropped, and datasets that could not be loaded."""
+    lines = []
+    for name, source in (run.get("sources") or {}).items():
+        dropped = {r: n for r, n in (run.get("dropped") or {}).get(name, {}).items() if n}
+        note = (" — dropped " + ", ".join(f"{n} {escape(r)}" for r, n in dropped.items())) if dropped else ""
+        lines.append(f"<li><b>{escape(name)}</b>: {escape(str(source))}{note}</li>")
+    lines += [f'<li class="rg-fail">{escape(name)} not loaded: {escape(why)}</li>'
+              for name, why in (run.get("unavailable") or {}).items()]
+    return f'<ul id="restgate-datasets">{"".join(lines)}</ul>' if lines else ""
+
+
 def gates_section(gates: list[GateResult], regression: dict[str, Any] | None) -> str:
     parts = []
     if gates:
@@ -179,10 +237,12 @@ def summary_html(summary: dict[str, Any], gates: list[GateResult], regression: d
         f"{usage.get('cache_hits', 0)} from the response cache</p>",
         '<div class="rg-flex">', metric_table(metrics), bar_chart(metrics), "</div>",
         f'<p class="rg-note">{escape(metrics.get("notes", ""))}</p>',
+        datasets_note(run),
     ]
     if error_list:
         parts.append(f"<details><summary>{len(errors)} error(s)</summary><ul>{error_list}</ul></details>")
     parts.append(gates_section(gates, regression))
+    parts.append(statistics_section(summary))
     if summary.get("styles"):
         parts.append(styles_section(summary["styles"]))
     return "".join(parts)

@@ -47,6 +47,13 @@ def summary_lines(summary: dict[str, Any], gates: list[GateResult], regression: 
         f"{usage.get('prompt_tokens', 0)} prompt / {usage.get('completion_tokens', 0)} completion, cost "
         + ("unknown" if cost is None else f"${cost:.4f}"),
     ]
+    for name, reasons in (run.get("dropped") or {}).items():
+        dropped = {r: n for r, n in reasons.items() if n}
+        if dropped:
+            lines.append(f"{name}: dropped by the paper's filters: "
+                         + ", ".join(f"{n} {r}" for r, n in dropped.items()))
+    for name, why in (run.get("unavailable") or {}).items():
+        lines.append(f"{name} NOT LOADED: {why}")
     styles = summary.get("styles")
     if styles:
         grid = styles.get("grid", {})
