@@ -1,0 +1,96 @@
+"""OCR quality and speed of the reference model per rendering style, on SoEBench pages.
+
+For `--n` SoEBench items (`generate(n, seed)`) rendered in the REST default style and each REST+ style, it
+OCRs the full page and prints, per style: mean CER (jiwer, whitespace removed, as the suite computes it), the
+share of pages read exactly (CER == 0), seconds per image (engine time, memo cleared, engine warm), and the
+share of pages on which the reference model's answer (from that OCR text alone) equals the gold answer.
+
+    python benchmarks/bench_ocr.py                 # 20 items, every style
+    python benchmarks/bench_ocr.py --upscale 1 2 3 --styles dejavu-50dpi courier-50dpi cursive-50dpi
+
+Not collected by pytest (no test_ prefix): a measurement, not a check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import jiwer
+
+from fixtures import soebench
+from fixtures.answers import extract_answer
+from fixtures.items import Item
+from fixtures.models import ocr
+from fixtures.models.reference import answer_text
+from renderers import REST_DEFAULT, REST_PLUS_STYLES, RenderStyle, render_png, style_by_name
+
+
+@dataclass(frozen=True)
+class Row:
+    style: str
+    upscale: int
+    mean_cer: float
+    exact_share: float
+    seconds_per_image: float
+    answer_share: float
+
+
+def squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def measure(items: list[Item], label: str, style: RenderStyle, upscale: int) -> Row:
+    cers: list[float] = []
+    seconds: list[float] = []
+    right = 0
+    for item in items:
+        png = render_png(item.full_text, style.for_item(item.id))
+        ocr.clear_memo()
+        start = time.perf_counter()
+        text = ocr.ocr_png(png, upscale)
+        seconds.append(time.perf_counter() - start)
+        cers.append(jiwer.cer(squeeze(item.full_text), squeeze(text)))
+        right += extract_answer(answer_text(text), item.answer_kind) == item.gold
+    n = len(items)
+    return Row(
+        label, upscale, statistics.fmean(cers), sum(c == 0 for c in cers) / n, statistics.fmean(seconds), right / n
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=20, help="SoEBench items (default 20)")
+    parser.add_argument("--seed", type=int, default=0, help="generate(n, seed) seed (default 0)")
+    parser.add_argument("--upscale", type=int, nargs="+", default=[1], help="upscale factors to compare")
+    parser.add_argument("--styles", nargs="+", help="style names (default: rest-default and the 10 REST+)")
+    args = parser.parse_args()
+
+    items = soebench.generate(args.n, args.seed)
+    styles = (
+        [(name, style_by_name(name)) for name in args.styles]
+        if args.styles
+        else [("rest-default", REST_DEFAULT), *((s.name, s) for s in REST_PLUS_STYLES)]
+    )
+    start = time.perf_counter()
+    ocr.engine()
+    print(f"engine load {time.perf_counter() - start:.2f} s; {args.n} SoEBench items, seed {args.seed}")
+    print(f"{'style':<16} {'up':>2} {'mean CER':>9} {'CER==0':>7} {'s/image':>8} {'answer==gold':>13}")
+    for label, style in styles:
+        for upscale in args.upscale:
+            row = measure(items, label, style, upscale)
+            print(
+                f"{row.style:<16} {row.upscale:>2} {row.mean_cer:>9.4f} {row.exact_share:>7.0%} "
+                f"{row.seconds_per_image:>8.2f} {row.answer_share:>13.0%}",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
