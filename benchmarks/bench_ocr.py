@@ -74,7 +74,7 @@ def main() -> None:
 
     items = soebench.generate(args.n, args.seed)
     styles = (
-        [(name, style_by_name(name)) for name in args.styles]
+        [(name, REST_DEFAULT if name == "rest-default" else style_by_name(name)) for name in args.styles]
         if args.styles
         else [("rest-default", REST_DEFAULT), *((s.name, s) for s in REST_PLUS_STYLES)]
     )
