@@ -51,14 +51,22 @@ def main() -> None:
     calls = args.items * 4
     ideal = calls * args.latency / args.concurrency
     with tempfile.TemporaryDirectory() as tmp, LocalServer(reply=canned, latency_s=args.latency) as server:
+        launched = time.monotonic()  # the server stamps arrivals with time.monotonic
         wall, code, tail = run_suite(server, args, Path(tmp))
         served = server.request_count
+        arrivals = [r.arrived_s for r in server.requests]
     if code not in (0, 1):
         print(tail)
         raise SystemExit(f"the suite run failed with exit code {code}")
     print(f"items {args.items}, calls served {served} (expected {calls}), latency {args.latency} s, "
           f"concurrency {args.concurrency}, xdist workers {args.workers}")
     print(f"wall time pytest start to exit: {wall:.2f} s; physical limit {ideal:.2f} s; ratio {wall / ideal:.2f}x")
+    if arrivals:
+        first, last = min(arrivals) - launched, max(arrivals) - launched
+        calls_phase = last + args.latency - first
+        print(f"  start-up before the first request (python, pytest, collection, litellm import): {first:.2f} s")
+        print(f"  first request to last answer: {calls_phase:.2f} s; ratio {calls_phase / ideal:.2f}x")
+        print(f"  after the last answer (last tests, metrics, report): {wall - last - args.latency:.2f} s")
 
 
 if __name__ == "__main__":
