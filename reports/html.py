@@ -15,7 +15,8 @@ MODALITY_COLOURS = {"text": "#4c72b0", "image": "#dd8452", "mixed": "#55a868", "
 STYLE = """
 <style>
 .rg-table{border-collapse:collapse;margin:6px 0 14px;font-size:13px}
-.rg-table th,.rg-table td{border:1px solid #ccc;padding:3px 8px;text-align:right}
+.rg-table th,.rg-table td{border:1px solid #ccc;padding:3px 8px;text-align:right;color:#111}
+.rg-heatmap td{font-weight:600}
 .rg-table th:first-child,.rg-table td:first-child{text-align:left}
 .rg-table tr.rg-total td{font-weight:bold;background:#f4f4f4}
 .rg-pass{color:#1a7f37;font-weight:bold}.rg-fail{color:#cf222e;font-weight:bold}
