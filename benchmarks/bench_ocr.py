@@ -4,9 +4,12 @@ For `--n` SoEBench items (`generate(n, seed)`) rendered in the REST default styl
 OCRs the full page and prints, per style: mean CER (jiwer, whitespace removed, as the suite computes it), the
 share of pages read exactly (CER == 0), seconds per image (engine time, memo cleared, engine warm), and the
 share of pages on which the reference model's answer (from that OCR text alone) equals the gold answer.
+`--concurrent K` then also times K threads reading the first style's pages at once (memo cleared, engines
+warm), as the suite does: seconds per image of throughput.
 
     python benchmarks/bench_ocr.py                 # 20 items, every style
     python benchmarks/bench_ocr.py --upscale 1 2 3 --styles dejavu-50dpi courier-50dpi cursive-50dpi
+    python benchmarks/bench_ocr.py --styles rest-default --concurrent 8
 
 Not collected by pytest (no test_ prefix): a measurement, not a check.
 """
@@ -17,6 +20,7 @@ import argparse
 import statistics
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,12 +68,24 @@ def measure(items: list[Item], label: str, style: RenderStyle, upscale: int) -> 
     )
 
 
+def throughput(items: list[Item], style: RenderStyle, threads: int) -> float:
+    """Seconds per image while `threads` threads read `items`' pages at once (engines built beforehand)."""
+    pngs = [render_png(item.full_text, style.for_item(item.id)) for item in items]
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(ocr.ocr_png, pngs[:threads]))  # builds the engines the pool will use
+        ocr.clear_memo()
+        start = time.perf_counter()
+        list(pool.map(ocr.ocr_png, pngs))
+        return (time.perf_counter() - start) / len(pngs)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=20, help="SoEBench items (default 20)")
     parser.add_argument("--seed", type=int, default=0, help="generate(n, seed) seed (default 0)")
     parser.add_argument("--upscale", type=int, nargs="+", default=[1], help="upscale factors to compare")
     parser.add_argument("--styles", nargs="+", help="style names (default: rest-default and the 10 REST+)")
+    parser.add_argument("--concurrent", type=int, default=0, help="also time this many threads reading at once")
     args = parser.parse_args()
 
     items = soebench.generate(args.n, args.seed)
@@ -80,7 +96,10 @@ def main() -> None:
     )
     start = time.perf_counter()
     ocr.engine()
-    print(f"engine load {time.perf_counter() - start:.2f} s; {args.n} SoEBench items, seed {args.seed}")
+    print(
+        f"engine load {time.perf_counter() - start:.2f} s; {args.n} SoEBench items, seed {args.seed}; "
+        f"{ocr.OCR_VERSION}, {ocr.READERS} readers x {ocr.ORT_THREADS} onnxruntime thread(s)"
+    )
     print(f"{'style':<16} {'up':>2} {'mean CER':>9} {'CER==0':>7} {'s/image':>8} {'answer==gold':>13}")
     for label, style in styles:
         for upscale in args.upscale:
@@ -90,6 +109,10 @@ def main() -> None:
                 f"{row.seconds_per_image:>8.2f} {row.answer_share:>13.0%}",
                 flush=True,
             )
+    if args.concurrent > 0:
+        label, style = styles[0]
+        seconds = throughput(items, style, args.concurrent)
+        print(f"{args.concurrent} threads reading {label} pages at once: {seconds:.2f} s/image, {1 / seconds:.2f}/s")
 
 
 if __name__ == "__main__":
