@@ -40,7 +40,7 @@ KEY = "sk-bench-not-a-real-key"
 
 
 def start_server() -> tuple[subprocess.Popen[str], str]:
-    cmd = [sys.executable, "-m", "fixtures.models.localserver", "--port", "0", "--echo"]
+    cmd = [sys.executable, "-m", "tests.support.localserver", "--port", "0", "--echo"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     base_url = proc.stdout.readline().split()[2]

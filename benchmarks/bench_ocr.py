@@ -28,9 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import jiwer
 
-from fixtures import soebench
-from fixtures.answers import extract_answer
-from fixtures.items import Item
+from fixtures.evaluation.answers import extract_answer
+from fixtures.items import Item, soebench
 from fixtures.models import ocr
 from fixtures.models.reference import answer_text
 from renderers import REST_DEFAULT, REST_PLUS_STYLES, RenderStyle, render_png, style_by_name

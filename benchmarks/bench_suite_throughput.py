@@ -21,7 +21,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from fixtures.models.localserver import LocalServer  # noqa: E402
+from tests.support.localserver import LocalServer  # noqa: E402
 
 
 def canned(messages: list[dict[str, Any]]) -> str:

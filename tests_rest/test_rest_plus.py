@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from fixtures.evaluate import Unit
-from fixtures.verdict import assert_consistent
+from fixtures.evaluation.evaluate import Unit
+from fixtures.evaluation.verdict import assert_consistent
 
 pytestmark = pytest.mark.rest_plus
 

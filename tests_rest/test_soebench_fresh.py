@@ -11,13 +11,13 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, Phase, given, seed, settings
 
-from fixtures.evaluate import Unit
-from fixtures.fresh import CallBudget, ReplayStore, fresh_item
-from fixtures.runtime import Runtime
+from fixtures.evaluation.evaluate import Unit
+from fixtures.evaluation.runtime import Runtime
+from fixtures.evaluation.verdict import assert_consistent, raise_on_errors
+from fixtures.items.fresh import CallBudget, ReplayStore, fresh_item
+from fixtures.items.soebench import System
+from fixtures.items.strategies import systems
 from fixtures.settings import Settings
-from fixtures.soebench import System
-from fixtures.strategies import systems
-from fixtures.verdict import assert_consistent, raise_on_errors
 from renderers import REST_DEFAULT
 from reports.records import RECORD_PROPERTY
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from fixtures.models.localserver import LocalServer
-from fixtures.prompts import OCR_INSTRUCTION
+from fixtures.evaluation.prompts import OCR_INSTRUCTION
+from tests.support.localserver import LocalServer
 
 pytestmark = pytest.mark.slow
 

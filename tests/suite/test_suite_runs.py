@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from fixtures.models.localserver import Fault, LocalServer
+from tests.support.localserver import Fault, LocalServer
 
 pytestmark = pytest.mark.slow
 

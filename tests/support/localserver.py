@@ -1,0 +1,399 @@
+"""A small OpenAI-compatible chat-completions server on 127.0.0.1, with switchable faults.
+
+The project's HTTP tests and benchmarks need a real server behind litellm's real HTTP path (httpx, the OpenAI
+SDK, litellm's exception mapping), not a mock: only then do retries, timeouts, Retry-After and image transport
+get tested as a user's run exercises them. stdlib `ThreadingHTTPServer` (one thread per connection) is enough:
+it sustains 32 overlapping requests at 300 ms each (tests/models/test_localserver.py measures it) and needs no
+dependency. It answers with the reference model unless another reply function is injected.
+
+    python -m tests.support.localserver --port 8000 --latency 0.3
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import itertools
+import json
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Literal
+
+ReplyFn = Callable[[list[dict[str, Any]]], str]
+KEEP_REQUESTS = 10_000
+"""Request bodies kept for assertions; a long-running standalone server forgets older ones."""
+FaultKind = Literal[
+    "none", "rate_limit", "server_error", "bad_request", "unauthorized", "slow", "malformed", "empty"
+]
+
+
+@dataclass(frozen=True)
+class Fault:
+    """What the server does wrong, and for how many requests.
+
+    `count=None` applies the fault to every request; `count=N` to the next N requests only (then the server
+    answers normally), which is how "fail the first N requests" is expressed. `retry_after_s` and
+    `retry_after_ms` set the headers of a 429; `delay_s` is the stall of a `slow` fault.
+    """
+
+    kind: FaultKind = "none"
+    count: int | None = None
+    retry_after_s: float | None = None
+    retry_after_ms: int | None = None
+    delay_s: float = 30.0
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Fault:
+        return cls(
+            **{
+                k: data[k]
+                for k in ("kind", "count", "retry_after_s", "retry_after_ms", "delay_s")
+                if k in data
+            }
+        )
+
+
+@dataclass(frozen=True)
+class ReceivedRequest:
+    """One request as the server saw it: what tests assert on (bodies, headers, arrival time)."""
+
+    path: str
+    headers: dict[str, str]
+    body: Any
+    arrived_s: float
+    fault: FaultKind
+
+
+@dataclass
+class _State:
+    """Mutable server state shared by the handler threads, guarded by `lock`."""
+
+    reply: ReplyFn | None
+    latency_s: float
+    fault: Fault = field(default_factory=Fault)
+    fault_left: int | None = None
+    requests: deque[ReceivedRequest] = field(default_factory=lambda: deque(maxlen=KEEP_REQUESTS))
+    received: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    stopping: threading.Event = field(default_factory=threading.Event)
+    ids: itertools.count = field(default_factory=itertools.count)
+
+
+def _reference_reply(messages: list[dict[str, Any]]) -> str:
+    from fixtures.models.reference import reference_reply  # lazy: OCR engine import is slow
+
+    return reference_reply(messages)
+
+
+def _approx_tokens(messages: Sequence[Mapping[str, Any]]) -> int:
+    """A deterministic usage figure: 1 token per 4 characters of text, 85 per image (OpenAI's low detail)."""
+    chars, images = 0, 0
+    for message in messages:
+        content = message.get("content")
+        parts = [{"type": "text", "text": content}] if isinstance(content, str) else (content or [])
+        for part in parts:
+            if part.get("type") == "image_url":
+                images += 1
+            else:
+                chars += len(str(part.get("text", "")))
+    return chars // 4 + 85 * images + 1
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive: httpx reuses connections, as with a real provider
+    disable_nagle_algorithm = True  # else headers and body, written apart, wait out a 40 ms delayed ACK
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return  # quiet: tests and benchmarks read counters, not logs
+
+    def _send(self, status: int, body: bytes, headers: Mapping[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _send_json(self, status: int, payload: Any, headers: Mapping[str, str] | None = None) -> None:
+        self._send(status, json.dumps(payload).encode(), headers)
+
+    def _error(self, status: int, message: str, kind: str, headers: Mapping[str, str] | None = None) -> None:
+        self._send_json(status, {"error": {"message": message, "type": kind, "code": status}}, headers)
+
+    def do_GET(self) -> None:
+        state = self.server.state
+        if self.path.rstrip("/").endswith("/models"):
+            self._send_json(200, {"object": "list", "data": [{"id": "reference", "object": "model"}]})
+        elif self.path == "/control/stats":
+            with state.lock:
+                stats = {
+                    "requests": state.received,
+                    "fault": state.fault.kind,
+                    "fault_left": state.fault_left,
+                }
+            self._send_json(200, stats)
+        else:
+            self._error(404, f"no route {self.path}", "not_found")
+
+    def do_POST(self) -> None:
+        state = self.server.state
+        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.path == "/control/fault":
+            self.server.set_fault(Fault.from_json(json.loads(raw or b"{}")))
+            self._send_json(200, {"ok": True})
+            return
+        if self.path == "/control/latency":
+            state.latency_s = float(json.loads(raw or b"{}").get("latency_s", 0.0))
+            self._send_json(200, {"ok": True, "latency_s": state.latency_s})
+            return
+        if not self.path.rstrip("/").endswith("/chat/completions"):
+            self._error(404, f"no route {self.path}", "not_found")
+            return
+        try:
+            body: Any = json.loads(raw)
+        except ValueError:
+            body = raw
+        with state.lock:
+            fault = state.fault
+            if fault.kind != "none" and state.fault_left is not None:
+                if state.fault_left <= 0:
+                    fault = Fault()
+                else:
+                    state.fault_left -= 1
+            state.received += 1
+            state.requests.append(
+                ReceivedRequest(
+                    self.path,
+                    {k.lower(): v for k, v in self.headers.items()},
+                    body,
+                    time.monotonic(),
+                    fault.kind,
+                )
+            )
+            request_no = next(state.ids)
+        if state.latency_s > 0:
+            state.stopping.wait(state.latency_s)
+        self._answer(fault, body, request_no)
+
+    def _answer(self, fault: Fault, body: Any, request_no: int) -> None:
+        state = self.server.state
+        if fault.kind == "rate_limit":
+            headers = {}
+            if fault.retry_after_s is not None:
+                headers["Retry-After"] = f"{fault.retry_after_s:g}"
+            if fault.retry_after_ms is not None:
+                headers["retry-after-ms"] = str(fault.retry_after_ms)
+            self._error(429, "Rate limit reached (local test server)", "rate_limit_error", headers)
+            return
+        if fault.kind == "server_error":
+            self._error(500, "Internal server error (local test server)", "server_error")
+            return
+        if fault.kind == "bad_request":
+            self._error(400, "Invalid request (local test server)", "invalid_request_error")
+            return
+        if fault.kind == "unauthorized":
+            self._error(401, "Incorrect API key provided (local test server)", "invalid_request_error")
+            return
+        if fault.kind == "slow":
+            state.stopping.wait(fault.delay_s)
+        if fault.kind == "malformed":
+            self._send(200, b'{"id": "chatcmpl-broken", "choices": [{"message": ')
+            return
+        if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
+            self._error(400, "body must be JSON with a 'messages' list", "invalid_request_error")
+            return
+        messages = body["messages"]
+        try:
+            text = "" if fault.kind == "empty" else (state.reply or _reference_reply)(messages)
+        except Exception as exc:  # a reply function's bug is the server's 500, as with a real server
+            self._error(500, f"reply function failed: {type(exc).__name__}: {exc}", "server_error")
+            return
+        prompt_tokens = _approx_tokens(messages)
+        completion_tokens = len(text) // 4 + 1
+        self._send_json(
+            200,
+            {
+                "id": f"chatcmpl-local-{request_no}",
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": str(body.get("model", "reference")),
+                "choices": [
+                    {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
+                ],
+                "usage": {
+                    "prompt_tokens": prompt_tokens,
+                    "completion_tokens": completion_tokens,
+                    "total_tokens": prompt_tokens + completion_tokens,
+                },
+            },
+        )
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # 32+ clients connect at once in the concurrency benchmark
+
+    def __init__(self, address: tuple[str, int], state: _State) -> None:
+        self.state = state
+        super().__init__(address, _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # the client gave up first (its timeout during a slow fault): expected, not news
+        super().handle_error(request, client_address)
+
+    def set_fault(self, fault: Fault) -> None:
+        with self.state.lock:
+            self.state.fault = fault
+            self.state.fault_left = fault.count
+
+
+class LocalServer:
+    """The server as a context manager: `with LocalServer(latency_s=0.3) as srv: srv.base_url`.
+
+    Faults switch per instance (`srv.set_fault(Fault("rate_limit", count=2, retry_after_s=0.2))`) or over HTTP
+    (`POST /control/fault` with the same fields as JSON; `POST /control/latency {"latency_s": 0.3}`);
+    `srv.requests` keeps the last `KEEP_REQUESTS` chat requests, `srv.request_count` counts them all.
+    """
+
+    def __init__(
+        self,
+        *,
+        reply: ReplyFn | None = None,
+        latency_s: float = 0.0,
+        fault: Fault | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        self._state = _State(reply=reply, latency_s=latency_s)
+        self._address = (host, port)
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._initial_fault = fault or Fault()
+
+    def start(self) -> LocalServer:
+        self._state.stopping.clear()
+        self._server = _Server(self._address, self._state)
+        self._server.set_fault(self._initial_fault)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="restgate-localserver",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is None:
+            return
+        self._state.stopping.set()  # releases handlers stalled in latency or a slow fault
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server, self._thread = None, None
+
+    def __enter__(self) -> LocalServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("the server is not running: use it as a context manager or call start()")
+        return int(self._server.server_address[1])
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        """The `api_base` to give litellm (`openai/<name>` models)."""
+        return f"{self.url}/v1"
+
+    @property
+    def latency_s(self) -> float:
+        return self._state.latency_s
+
+    @latency_s.setter
+    def latency_s(self, value: float) -> None:
+        self._state.latency_s = value
+
+    def set_fault(self, fault: Fault) -> None:
+        if self._server is None:
+            self._initial_fault = fault
+        else:
+            self._server.set_fault(fault)
+
+    def clear_fault(self) -> None:
+        self.set_fault(Fault())
+
+    @property
+    def requests(self) -> list[ReceivedRequest]:
+        with self._state.lock:
+            return list(self._state.requests)
+
+    @property
+    def request_count(self) -> int:
+        with self._state.lock:
+            return self._state.received
+
+    def reset_requests(self) -> None:
+        with self._state.lock:
+            self._state.requests.clear()
+            self._state.received = 0
+
+    def with_latency(self, latency_s: float) -> LocalServer:
+        """Set the added latency and return self (for one-line fixtures)."""
+        self.latency_s = latency_s
+        return self
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description="An OpenAI-compatible server answering as the reference model."
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every response")
+    parser.add_argument("--echo", action="store_true", help="answer with the last text part (no OCR)")
+    args = parser.parse_args(argv)
+    reply = echo_reply if args.echo else None
+    with LocalServer(reply=reply, latency_s=args.latency, host=args.host, port=args.port) as server:
+        print(
+            f"serving on {server.base_url} (model: openai/<any name>, latency {args.latency:g} s); "
+            "Ctrl-C stops",
+            flush=True,
+        )
+        with contextlib.suppress(KeyboardInterrupt):
+            threading.Event().wait()
+
+
+def echo_reply(messages: list[dict[str, Any]]) -> str:
+    """A reply function for tests and benchmarks that must not pay for OCR: the last text part, echoed."""
+    for message in reversed(messages):
+        content = message.get("content")
+        if isinstance(content, str):
+            return content
+        for part in reversed(content or []):
+            if part.get("type") == "text":
+                return str(part.get("text", ""))
+    return ""
+
+
+__all__ = ["Fault", "LocalServer", "ReceivedRequest", "echo_reply", "main"]
+
+if __name__ == "__main__":
+    main()
