@@ -1,0 +1,90 @@
+"""The run index: every run folder under the report folder, as index.html and as terminal lines.
+
+Rewritten after every run (reports/plugin.py) and by `restgate runs --html`, so opening
+reports/runs/index.html always shows the history, newest first, with a link to each report.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from reports.many.pages import fmt, link, page, table, verdict, write_page
+from reports.many.runs import Run, list_runs, paper_figures
+
+INDEX_NAME = "index.html"
+
+
+def run_row(run: Run) -> dict[str, Any]:
+    """The figures one index line shows (None where the run does not have them)."""
+    micro = run.metrics.get("micro") or {}
+    paper = paper_figures(run)
+    info = run.info
+    usage = run.summary.get("usage") or {}
+    return {
+        "started": run.started.replace("T", " ")[:19], "model": run.model, "seed": info.get("seed"),
+        "datasets": ",".join(info.get("datasets") or sorted((run.metrics.get("datasets") or {}).keys())),
+        "shard": info.get("shard") or ("merged" if info.get("merged_from") else None),
+        "units": micro.get("n_units"), "complete": run.complete,
+        "rer": micro.get("rer"), "cfr": micro.get("cfr"), "mmc": micro.get("mmc"),
+        "ok_rer": paper["rer"], "ok_cfr": paper["cfr"], "ok_mmc": paper["mmc"],
+        "errors": micro.get("n_errors"), "cost": usage.get("cost_usd"), "gate": run.summary.get("gate_passed"),
+    }
+
+
+HEADERS = ("started", "model", "seed", "datasets", "shard", "units", "complete", "RER", "CFR", "MMC",
+           "OCR-ok RER", "OCR-ok CFR", "OCR-ok MMC", "errors", "cost", "gate", "report")
+
+
+def index_html(root: Path, runs: list[Run]) -> str:
+    rows = []
+    for run in reversed(runs):
+        r = run_row(run)
+        report = run.path / "report.html"
+        target = link(report, root, run.name) if report.is_file() else escape(run.name) + " (no report.html)"
+        complete = fmt(r["complete"]) + (" <span class=\"ci\">(rebuilt from results.jsonl)</span>"
+                                         if run.rebuilt else "")
+        rows.append([
+            fmt(r["started"]), f"<b>{fmt(r['model'])}</b>", fmt(r["seed"]), fmt(r["datasets"]), fmt(r["shard"]),
+            fmt(r["units"]), complete, fmt(r["rer"]), fmt(r["cfr"]), fmt(r["mmc"]), fmt(r["ok_rer"]),
+            fmt(r["ok_cfr"]), fmt(r["ok_mmc"]), fmt(r["errors"]),
+            "unknown" if r["cost"] is None else f"${r['cost']:.4f}", verdict(r["gate"]), target,
+        ])
+    note = ('<p class="note">RER, CFR, MMC: all scored units, pooled over datasets. OCR-ok: the paper\'s headline, '
+            "units whose OCR transcription was exact, mean over datasets. Errors: units whose calls failed after "
+            "retries (excluded from the figures). Compare two runs with <code>restgate compare RUN RUN</code>; "
+            "the table of models is <code>restgate leaderboard</code>.</p>")
+    body = table(HEADERS, rows, ident="restgate-runs") if rows else "<p>No run folders yet.</p>"
+    return page("restgate runs", f"{len(runs)} run folder(s) in <code>{escape(str(root))}</code>, newest first",
+                body + note)
+
+
+def write_index(root: Path) -> Path:
+    """(Re)write root/index.html from the run folders under root."""
+    return write_page(root / INDEX_NAME, index_html(root, list_runs(root)))
+
+
+def index_lines(runs: list[Run]) -> list[str]:
+    """`restgate runs`: one line per run, newest first."""
+    cols = (("started", 19), ("model", 24), ("seed", 6), ("units", 5), ("complete", 8), ("rer", 6), ("cfr", 6),
+            ("mmc", 6), ("ok_rer", 6), ("ok_cfr", 6), ("errors", 6), ("gate", 5))
+    header = "  ".join(name.upper().replace("OK_", "OK-").ljust(w) for name, w in cols) + "  FOLDER"
+    lines = [header]
+    for run in reversed(runs):
+        r = run_row(run)
+        cells = []
+        for name, w in cols:
+            v = r[name]
+            if name == "gate":
+                text = "-" if v is None else ("PASS" if v else "FAIL")
+            elif name == "complete":
+                text = "-" if v is None else ("yes" if v else "no")
+            elif isinstance(v, float):
+                text = f"{v:.3f}"
+            else:
+                text = "-" if v is None else str(v)
+            cells.append(text[:w].ljust(w))
+        shard = f" [shard {r['shard']}]" if r["shard"] else ""
+        lines.append("  ".join(cells) + f"  {run.path}{shard}")
+    return lines

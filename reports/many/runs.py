@@ -1,0 +1,156 @@
+"""A run folder read back: its summary (or one rebuilt from results.jsonl) and the figures pages show.
+
+Defensive by design: run folders outlive the code that wrote them, so a missing key gives None and a folder
+without summary.json (a run killed before the end) is summarised again from its results.jsonl.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from reports.metrics import jsonable, metrics_table, units, units_records
+from reports.records import Record
+
+
+class RunFolderError(ValueError):
+    """A folder that is not a restgate run folder, with what to give instead."""
+
+
+@dataclass(frozen=True)
+class Run:
+    """One run folder: where it is, its summary, and whether the summary came from results.jsonl."""
+
+    path: Path
+    summary: dict[str, Any] = field(repr=False)
+    rebuilt: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def info(self) -> dict[str, Any]:
+        return dict(self.summary.get("run") or {})
+
+    @property
+    def model(self) -> str:
+        return str(self.info.get("model") or "?")
+
+    @property
+    def started(self) -> str:
+        return str(self.summary.get("started") or "")
+
+    @property
+    def metrics(self) -> dict[str, Any]:
+        return dict(self.summary.get("metrics") or {})
+
+    @property
+    def complete(self) -> bool | None:
+        """The summary's own `complete` when it has one; else no errors, nothing incomplete and a summary."""
+        if "complete" in self.summary:
+            return bool(self.summary["complete"])
+        if self.rebuilt:
+            return False
+        micro = self.metrics.get("micro") or {}
+        return not (micro.get("n_errors") or micro.get("n_incomplete") or self.summary.get("errors"))
+
+    def records(self) -> list[Record]:
+        return read_records(self.path / "results.jsonl")
+
+
+def read_records(path: Path) -> list[Record]:
+    """results.jsonl, skipping a torn last line (a run killed mid-write)."""
+    if not path.is_file():
+        return []
+    out: list[Record] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            out.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    return out
+
+
+def summary_from_records(records: list[Record], path: Path) -> dict[str, Any]:
+    """A minimal summary from results.jsonl alone: metrics and units, the model from the records."""
+    frame = pd.DataFrame(records, columns=list(Record.__annotations__))
+    models = sorted({str(r.get("model")) for r in records if r.get("model")})
+    started = time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(path.stat().st_mtime))
+    return jsonable({
+        "schema": "restgate-summary/rebuilt", "run": {"model": models[0] if models else "?", "model_id":
+                                                     models[0] if models else None},
+        "started": started, "metrics": metrics_table(frame), "units": units_records(units(frame)),
+        "usage": {"calls": len(records), "cost_usd": None}, "errors": [], "gate_passed": None,
+    })
+
+
+def load_run(path: Path) -> Run:
+    """Read one run folder; RunFolderError names the folder and what it lacks."""
+    path = Path(path)
+    if not path.is_dir():
+        raise RunFolderError(f"{path}: no such run folder")
+    summary_path = path / "summary.json"
+    if summary_path.is_file():
+        try:
+            data = json.loads(summary_path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise RunFolderError(f"{summary_path}: not JSON ({exc})") from None
+        if not isinstance(data, dict):
+            raise RunFolderError(f"{summary_path}: not a restgate summary")
+        return Run(path, data)
+    records = read_records(path / "results.jsonl")
+    if not records:
+        raise RunFolderError(f"{path}: neither summary.json nor results.jsonl; give a folder a restgate run wrote")
+    return Run(path, summary_from_records(records, path), rebuilt=True)
+
+
+def list_runs(root: Path) -> list[Run]:
+    """Every readable run folder under `root`, oldest first (folder names start with the time)."""
+    if not root.is_dir():
+        return []
+    found = []
+    for child in sorted(root.iterdir()):
+        if child.is_dir() and ((child / "summary.json").is_file() or (child / "results.jsonl").is_file()):
+            try:
+                found.append(load_run(child))
+            except RunFolderError:
+                continue
+    return sorted(found, key=lambda r: (r.started, r.name))
+
+
+def paper_figures(run: Run) -> dict[str, Any]:
+    """The paper's headline: RER and CFR on the OCR-correct subset, mean over datasets.
+
+    Uses the summary's own `paper` block when a newer writer put one there; otherwise the macro row's
+    ocr_ok_* figures, which are exactly that mean.
+    """
+    paper = run.summary.get("paper") or run.summary.get("paper_figure")
+    if isinstance(paper, dict) and paper.get("rer") is not None:
+        return {"rer": paper.get("rer"), "cfr": paper.get("cfr"), "mmc": paper.get("mmc"),
+                "n": paper.get("n"), "source": "summary"}
+    macro = run.metrics.get("macro") or {}
+    return {"rer": macro.get("ocr_ok_rer"), "cfr": macro.get("ocr_ok_cfr"), "mmc": macro.get("ocr_ok_mmc"),
+            "n": macro.get("ocr_ok_n"), "source": "macro ocr_ok"}
+
+
+def unit_frame(run: Run, *, primary_only: bool = True) -> pd.DataFrame:
+    """The run's units (summary.json `units`, else rebuilt from results.jsonl), restricted by default to the
+    primary strategy and, for REST+ runs, the default rendering: the units the paper's figures are about."""
+    rows = run.summary.get("units")
+    frame = pd.DataFrame(rows) if isinstance(rows, list) and rows else units(
+        pd.DataFrame(run.records(), columns=list(Record.__annotations__)))
+    if frame.empty or not primary_only:
+        return frame
+    strategy = run.summary.get("primary_strategy")
+    if strategy and "strategy" in frame and (frame["strategy"] == strategy).any():
+        frame = frame[frame["strategy"] == strategy]
+    style = run.info.get("default_style")
+    if style and "style" in frame and (frame["style"] == style).any():
+        frame = frame[frame["style"] == style]
+    return frame

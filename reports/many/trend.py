@@ -1,0 +1,53 @@
+"""One model's runs over time: RER / CFR / MMC per run, so a slow drift across releases is visible.
+
+A run belongs to the model when its alias or its resolved model id is the name asked for.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from reports.many.charts import COLOURS, trend_lines
+from reports.many.figures import interval, run_figures
+from reports.many.pages import fmt, link, page, table, with_ci
+from reports.many.runs import Run, unit_frame
+
+SERIES = (("rer", "RER", COLOURS["rer"]), ("cfr", "CFR", COLOURS["cfr"]), ("mmc", "MMC", COLOURS["mmc"]),
+          ("ocr_ok_rer", "OCR-ok RER", "#64b5cd"))
+
+
+def runs_of(model: str, runs: list[Run]) -> list[Run]:
+    return [r for r in runs if model in (r.model, r.info.get("model_id"))]
+
+
+def points(runs: list[Run]) -> list[tuple[Run, dict[str, Any]]]:
+    """(run, its pooled figures), oldest first."""
+    return [(r, run_figures(unit_frame(r))["pooled"]) for r in runs]
+
+
+def trend_lines_text(model: str, found: list[tuple[Run, dict[str, Any]]]) -> list[str]:
+    lines = [f"{model}: {len(found)} run(s), oldest first",
+             f"{'started':<20}{'n':>5}{'RER':>7}{'CFR':>7}{'MMC':>7}{'ok-RER':>8}  folder"]
+    for run, f in found:
+        cells = "".join(("-" if f.get(k) is None else f"{f[k]:.3f}").rjust(w)
+                        for k, w in (("rer", 7), ("cfr", 7), ("mmc", 7), ("ocr_ok_rer", 8)))
+        lines.append(f"{run.started.replace('T', ' ')[:19]:<20}{f.get('n', 0):>5}{cells}  {run.name}")
+    return lines
+
+
+def trend_html(model: str, found: list[tuple[Run, dict[str, Any]]], base: Path) -> str:
+    labels = [run.started.replace("T", " ")[:16] or run.name for run, _ in found]
+    chart = trend_lines(list(zip(labels, [f for _, f in found], strict=True)), SERIES,
+                        title=f"{model}: figures per run (pooled, primary strategy, default rendering)")
+    rows = [[fmt(label), link(run.path / "report.html", base, run.name), fmt(f.get("n")),
+             *(with_ci(f.get(k), interval(f, k)) for k, _, _ in SERIES), fmt(run.info.get("seed")),
+             escape(str((run.summary.get("versions") or {}).get("restgate", "–")))]
+            for label, (run, f) in zip(labels, found, strict=True)]
+    body = chart + table(["started", "run", "n", *(label for _, label, _ in SERIES), "seed", "restgate"],
+                         rows[::-1], ident="restgate-trend")
+    body += ('<p class="note">Each point is one run folder of this model. Runs with other seeds or datasets ask '
+             "other questions: compare like with like (<code>restgate compare</code> shows what two runs share)."
+             "</p>")
+    return page(f"restgate trend: {model}", f"{len(found)} run(s), newest last on the chart", body)
