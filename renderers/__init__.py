@@ -11,6 +11,7 @@ from PIL import features as _features
 
 from renderers.canvas import PageGeometry, geometry, render
 from renderers.encode import content_hash, data_uri, from_data_uri, render_png, to_png
+from renderers.fallback import FALLBACK_FONT, fallback_chars, undrawable_chars
 from renderers.layout import wrap
 from renderers.styles import (
     COLOURS,
@@ -23,8 +24,11 @@ from renderers.styles import (
 )
 from renderers.typefaces import FONT_DIR, FONT_FILES, FontFileMissingError, has_glyph, missing_glyphs
 
-_LAYOUT_REVISION = "1"
-"""Bump when this package's own drawing changes pixels (geometry, wrapping, colours, defaults)."""
+_LAYOUT_REVISION = "2"
+"""Bump when this package's own drawing changes pixels (geometry, wrapping, colours, defaults).
+
+2: characters the style's face lacks are drawn in the fallback face instead of as .notdef boxes (pages of
+text every face covers, like all of SoEBench, keep their pixels)."""
 
 RENDERER_VERSION = f"{_LAYOUT_REVISION}+pillow{_pillow_version}+freetype{_features.version('freetype2')}"
 """Part of every response-cache key. Includes Pillow's and FreeType's versions because upgrading either can
@@ -32,6 +36,7 @@ move pixels; tests/renderers pins a pixel hash per version so a change without a
 
 __all__ = [
     "COLOURS",
+    "FALLBACK_FONT",
     "FONT_DIR",
     "FONT_FILES",
     "RENDERER_VERSION",
@@ -44,6 +49,7 @@ __all__ = [
     "colour_for",
     "content_hash",
     "data_uri",
+    "fallback_chars",
     "from_data_uri",
     "geometry",
     "has_glyph",
@@ -52,5 +58,6 @@ __all__ = [
     "render_png",
     "style_by_name",
     "to_png",
+    "undrawable_chars",
     "wrap",
 ]

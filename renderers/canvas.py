@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw
 
+from renderers.fallback import FallbackFace
 from renderers.layout import wrap
 from renderers.styles import RenderStyle
 from renderers.typefaces import load_font
@@ -66,14 +67,24 @@ def render(text: str, style: RenderStyle) -> Image.Image:
         raise ValueError(
             f"style {style.name!r} has a per-item colour: resolve it first with style.for_item(item_id)"
         )
-    font = load_font(style.font, style.size_px)
+    face = FallbackFace.load(style.font, style.size_px)
     geo = geometry(style)
-    lines = wrap(text, font, geo.text_width_px)
+    lines = wrap(text, face, geo.text_width_px)
     image = Image.new("RGB", (geo.page_width_px, geo.page_height_px(len(lines))), BACKGROUND)
     draw = ImageDraw.Draw(image)
+    baseline = face.primary.getmetrics()[0]
     for i, line in enumerate(lines):
-        if line:
-            y = geo.margin_px + i * geo.line_pitch_px
-            draw.text((geo.margin_px, y), line, font=font, fill=style.colour, anchor="la")
+        if not line:
+            continue
+        y = geo.margin_px + i * geo.line_pitch_px
+        x: float = geo.margin_px
+        # A character the style's face lacks is drawn in the fallback face on the same baseline (see fallback.py);
+        # a line without one is a single run, drawn exactly as before.
+        for run, by_fallback in face.runs(line):
+            if by_fallback:
+                draw.text((x, y + baseline), run, font=face.fallback, fill=style.colour, anchor="ls")
+            else:
+                draw.text((x, y), run, font=face.primary, fill=style.colour, anchor="la")
+            x += (face.fallback if by_fallback else face.primary).getlength(run)
     image.info["dpi"] = (style.dpi, style.dpi)
     return image

@@ -6,8 +6,7 @@ Separate from drawing so that the width guarantee (no line wider than the page) 
 from __future__ import annotations
 
 import re
-
-from PIL import ImageFont
+from typing import Protocol
 
 TAB = "    "
 """Tabs become four spaces: Pillow draws a tab as a .notdef box in some faces."""
@@ -15,12 +14,18 @@ TAB = "    "
 _TOKENS = re.compile(r"(\s+)")
 
 
+class Measure(Protocol):
+    """What wrapping needs of a face: the advance width of a string (a FreeTypeFont, or a FallbackFace)."""
+
+    def getlength(self, text: str) -> float: ...
+
+
 def normalise(text: str) -> str:
     """Unify line endings (MMLU has `\\r\\n`) and expand tabs; other characters are drawn as given."""
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", TAB)
 
 
-def wrap(text: str, font: ImageFont.FreeTypeFont, width_px: float) -> list[str]:
+def wrap(text: str, font: Measure, width_px: float) -> list[str]:
     """The lines `text` occupies when wrapped greedily to `width_px`.
 
     Every newline starts a new line and blank lines stay blank. A paragraph's leading indentation is kept;
@@ -34,7 +39,7 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, width_px: float) -> list[str]:
     return lines
 
 
-def _wrap_paragraph(paragraph: str, font: ImageFont.FreeTypeFont, width_px: float) -> list[str]:
+def _wrap_paragraph(paragraph: str, font: Measure, width_px: float) -> list[str]:
     if not paragraph:
         return [""]
     if font.getlength(paragraph) <= width_px:  # most lines of equations and options: one measurement
@@ -65,7 +70,7 @@ def _wrap_paragraph(paragraph: str, font: ImageFont.FreeTypeFont, width_px: floa
     return lines
 
 
-def _break_word(word: str, font: ImageFont.FreeTypeFont, width_px: float) -> list[str]:
+def _break_word(word: str, font: Measure, width_px: float) -> list[str]:
     """Split an over-wide run into pieces that fit, each holding as many characters as the width allows."""
     pieces: list[str] = []
     rest = word

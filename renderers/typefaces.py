@@ -65,8 +65,7 @@ def load_font(font: str, size_px: float, font_dir: Path = FONT_DIR) -> ImageFont
 def missing_glyphs(text: str, font: str) -> frozenset[str]:
     """Characters of `text` that `font` has no glyph for (they would render as .notdef boxes).
 
-    Item filters use this to keep an item out of a style that cannot draw it, instead of sending a model an
-    image of empty boxes and calling the answer inconsistent.
+    `render` draws these in the fallback face (renderers/fallback.py) rather than as boxes.
     """
     return frozenset(ch for ch in set(text) if not ch.isspace() and not has_glyph(font, ch))
 
