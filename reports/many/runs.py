@@ -7,6 +7,7 @@ without summary.json (a run killed before the end) is summarised again from its 
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,11 +82,15 @@ def summary_from_records(records: list[Record], path: Path) -> dict[str, Any]:
     """A minimal summary from results.jsonl alone: metrics and units, the model from the records."""
     frame = pd.DataFrame(records, columns=list(Record.__annotations__))
     models = sorted({str(r.get("model")) for r in records if r.get("model")})
-    started = time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(path.stat().st_mtime))
+    named = re.fullmatch(r"(\d{8})-(\d{6})-(.+)", path.name)  # the folder name: time, then the --model alias
+    stamp = time.localtime(path.stat().st_mtime)
+    if named:
+        stamp = time.strptime(named[1] + named[2], "%Y%m%d%H%M%S")
+    model = named[3] if named else (models[0] if models else "?")
     return jsonable({
-        "schema": "restgate-summary/rebuilt", "run": {"model": models[0] if models else "?", "model_id":
-                                                     models[0] if models else None},
-        "started": started, "metrics": metrics_table(frame), "units": units_records(units(frame)),
+        "schema": "restgate-summary/rebuilt", "run": {"model": model, "model_id": models[0] if models else None},
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S", stamp), "metrics": metrics_table(frame),
+        "units": units_records(units(frame)),
         "usage": {"calls": len(records), "cost_usd": None}, "errors": [], "gate_passed": None,
     })
 

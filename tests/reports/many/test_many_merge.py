@@ -1,0 +1,71 @@
+"""`restgate merge` on shard folders the tests write: equal figures, one gate, refusals of bad shard sets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reports.cli import main
+from tests.reports.many.runfolders import Spec, U, make_run, units_of
+
+PATTERN = "cccciiwwoce"
+
+
+def _shards(root: Path, units: list[U], n: int, **spec: object) -> list[Path]:
+    parts = [units[k::n] for k in range(n)]
+    return [make_run(root / f"shard{k + 1}", Spec("model-a", part, shard=f"{k + 1}/{n}", **spec))  # type: ignore[arg-type]
+            for k, part in enumerate(parts)]
+
+
+def test_merged_figures_equal_the_unsharded_run(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    units = units_of(PATTERN)
+    whole = json.loads((make_run(tmp_path / "whole", Spec("model-a", units)) / "summary.json").read_text())
+    shards = _shards(tmp_path, units, 3)
+    out = tmp_path / "merged"
+    assert main(["merge", *map(str, shards), "--out", str(out), "--max-errors=1"]) == 0
+    merged = json.loads((out / "summary.json").read_text())
+    assert merged["metrics"] == whole["metrics"]
+    assert merged["intervals"] == whole["intervals"]
+    assert merged["tests"] == whole["tests"]
+    key = ("item_id", "style", "strategy")
+    assert sorted(merged["units"], key=lambda u: [u[k] for k in key]) == whole["units"]
+    assert merged["run"]["shard"] is None and len(merged["run"]["merged_from"]) == 3
+    assert len((out / "results.jsonl").read_text().splitlines()) == 4 * len(units)
+    assert 'id="restgate-units"' in (out / "report.html").read_text()
+    text = capsys.readouterr().out
+    assert "gate PASS max-errors: target 1, actual 1" in text and "restgate release gate PASSED" in text
+
+
+def test_the_gate_is_applied_once_over_all_shards(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    shards = _shards(tmp_path, units_of(PATTERN), 2)
+    assert main(["merge", *map(str, shards), "--out", str(tmp_path / "m"), "--min-rer=0.9", "--max-errors=5"]) == 1
+    text = capsys.readouterr().out
+    rer = json.loads((tmp_path / "m" / "summary.json").read_text())["metrics"]["micro"]["rer"]
+    assert f"gate FAIL min-rer: target 0.9, actual {rer:.4f}" in text
+    assert text.count("gate FAIL min-rer") == 1 and "restgate release gate FAILED" in text
+
+
+@pytest.mark.parametrize(("given", "message"), [
+    ((0, 2), "missing shard(s) 2/3 of 3; got 1/3, 3/3"),
+    ((0, 1, 1, 2), "shard 2/3 given twice"),
+])
+def test_missing_or_duplicated_shards_are_refused(tmp_path: Path, capsys, given, message) -> None:  # type: ignore[no-untyped-def]
+    shards = _shards(tmp_path, units_of(PATTERN), 3)
+    assert main(["merge", *(str(shards[i]) for i in given), "--out", str(tmp_path / "m")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("restgate merge: ") and message in err and "\n" not in err
+    assert not (tmp_path / "m").exists()
+
+
+def test_shards_of_different_runs_are_refused(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    units = units_of(PATTERN)
+    one = make_run(tmp_path / "a", Spec("model-a", units[0::2], shard="1/2", seed=1))
+    two = make_run(tmp_path / "b", Spec("model-a", units[1::2], shard="2/2", seed=2))
+    plain = make_run(tmp_path / "c", Spec("model-a", units))
+    assert main(["merge", str(one), str(two), "--out", str(tmp_path / "m")]) == 2
+    assert main(["merge", str(one), str(plain), "--out", str(tmp_path / "m")]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == f"restgate merge: {two}: seed 2 differs from {one}'s 1; merge shards of one run only"
+    assert err[1] == f"restgate merge: {plain}: not a shard (run without --shard=K/N)"
