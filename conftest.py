@@ -3,5 +3,6 @@
 pytest_plugins = [
     "fixtures.plugin",
     "reports.plugin",
+    "reports.preset",  # --preset=paper: sets other options before either plugin reads them
     "pytester",  # the project's own tests run the whole suite in-process (tests/suite/)
 ]

@@ -20,6 +20,7 @@ from renderers.styles import (
     STYLE_NAMES,
     RenderStyle,
     colour_for,
+    colour_name,
     style_by_name,
 )
 from renderers.typefaces import FONT_DIR, FONT_FILES, FontFileMissingError, has_glyph, missing_glyphs
@@ -47,6 +48,7 @@ __all__ = [
     "PageGeometry",
     "RenderStyle",
     "colour_for",
+    "colour_name",
     "content_hash",
     "data_uri",
     "fallback_chars",

@@ -81,6 +81,14 @@ def colour_for(item_id: str) -> RGB:
     return COLOURS[names[int.from_bytes(digest[:8], "big") % len(names)]]
 
 
+def colour_name(colour: RGB | None) -> str | None:
+    """The name of `colour` in `COLOURS` ("red", ...), or None for black and any other colour."""
+    for name, rgb in COLOURS.items():
+        if rgb == colour:
+            return name
+    return None
+
+
 REST_DEFAULT = RenderStyle(name="dejavu-200dpi", font="dejavu", dpi=200)
 """REST's rendering: DejaVu Sans 12 pt, 200 DPI, black on white."""
 

@@ -45,11 +45,14 @@ class GateResult:
     passed: bool
     judged_on: str = "point"
     count: bool = False
+    figure: str = ""
+    """Which figure was judged ("OCR-correct subset, mean over datasets"); empty for count gates."""
 
     @property
     def line(self) -> str:
+        on = f"; judged on {self.figure}" if self.figure else ""
         if self.actual is None:
-            return f"{'PASS' if self.passed else 'FAIL'} {self.label}: target {self.target:g}, no data"
+            return f"{'PASS' if self.passed else 'FAIL'} {self.label}: target {self.target:g}, no data{on}"
         gap = self.actual - self.target
         if self.count:
             return (f"{'PASS' if self.passed else 'FAIL'} {self.label}: target {self.target:g}, "
@@ -57,7 +60,7 @@ class GateResult:
         basis = "" if self.judged_on == "point" else f" ({self.judged_on})"
         return (
             f"{'PASS' if self.passed else 'FAIL'} {self.label}: target {self.target:g}, "
-            f"actual {self.actual:.4f}{basis}, gap {gap:+.4f}"
+            f"actual {self.actual:.4f}{basis}, gap {gap:+.4f}{on}"
         )
 
 
@@ -87,6 +90,7 @@ def check_threshold(
     threshold: Threshold,
     figures: dict[str, dict[str, float | None]],
     intervals: dict[str, dict[str, tuple[float, float] | None]] | None = None,
+    figure: str = "",
 ) -> GateResult:
     """Judge one threshold on the point estimate, or on the conservative end of its confidence interval.
 
@@ -102,9 +106,9 @@ def check_threshold(
             actual = interval[0] if threshold.direction == "min" else interval[1]
             judged_on = "lower bound" if threshold.direction == "min" else "upper bound"
     if actual is None:
-        return GateResult(threshold.label, threshold.value, None, False, judged_on)
+        return GateResult(threshold.label, threshold.value, None, False, judged_on, figure=figure)
     ok = actual >= threshold.value if threshold.direction == "min" else actual <= threshold.value
-    return GateResult(threshold.label, threshold.value, actual, ok, judged_on)
+    return GateResult(threshold.label, threshold.value, actual, ok, judged_on, figure=figure)
 
 
 def check_count(label: str, actual: int, limit: int) -> GateResult:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from reports.fidelity import fidelity_html
 from reports.gates import GateResult
 
 MODALITY_COLOURS = {"text": "#4c72b0", "image": "#dd8452", "mixed": "#55a868", "rer": "#8172b3"}
@@ -55,7 +56,10 @@ def metric_table(metrics: dict[str, Any]) -> str:
         + "</tr>"
         for name, s in metrics.get("datasets", {}).items()
     ]
-    for label, key in (("all (micro)", "micro"), ("mean of datasets (macro)", "macro")):
+    totals = [("all (micro)", "micro"), ("mean of datasets (macro)", "macro")]
+    if metrics.get("paper"):
+        totals.append(("paper's figure: OCR-correct subset, mean of datasets", "paper"))
+    for label, key in totals:
         s = metrics.get(key) or {}
         rows.append(f'<tr class="rg-total"><td>{label}</td>'
                     + "".join(f"<td>{_fmt(s.get(k))}</td>" for k, _ in METRIC_COLUMNS) + "</tr>")
@@ -170,10 +174,13 @@ def statistics_section(summary: dict[str, Any]) -> str:
                 f"<td>{_fmt(pt.get('mean_diff'))} [{_fmt(pt.get('ci_low'))}, {_fmt(pt.get('ci_high'))}]</td>"
                 f"<td>{_fmt(pt.get('p_value'), 4)}</td><td>{_fmt(pt.get('d_z'))}</td></tr>"
             )
-        parts.append('<table class="rg-table" id="restgate-modality-tests"><tr><th>pair</th><th>n</th>'
+        parts.append('<div><b>Modality tests within this run (paired over items)</b>'
+                     '<table class="rg-table" id="restgate-modality-tests"><tr><th>pair</th><th>n</th>'
                      "<th>acc a</th><th>acc b</th><th>discordant a✓b✗ / a✗b✓</th><th>McNemar exact p</th>"
                      "<th>mean diff [95% CI]</th><th>paired t p</th><th>d<sub>z</sub></th></tr>"
-                     f"{''.join(body)}</table>")
+                     f"{''.join(body)}</table>"
+                     '<p class="rg-note">The paper\'s t-tests pool models (one accuracy per model); compare runs '
+                     "of several models for that test.</p></div>")
     parts.append("</div>")
     vision = summary.get("vision_tokens") or {}
     if vision:
@@ -246,6 +253,7 @@ def summary_html(summary: dict[str, Any], gates: list[GateResult], regression: d
     parts.append(statistics_section(summary))
     if summary.get("styles"):
         parts.append(styles_section(summary["styles"]))
+    parts.append(fidelity_html(summary))
     return "".join(parts)
 
 

@@ -18,6 +18,7 @@ import pytest
 from reports import html
 from reports.baseline import load_baseline, save_baseline
 from reports.collector import Collector, records_of
+from reports.figures import MEANS, SUBSETS, Figure, describe_scope, gate_figures, gate_intervals
 from reports.gates import GATED, GateResult, check_count, check_threshold, parse_thresholds
 from reports.metrics import regressions
 from reports.records import RUN_INFO_KEY, THUMBNAIL_KEY
@@ -40,6 +41,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--gate-on", default="point", choices=("point", "lower-bound"),
                     help="judge thresholds on the figure (point) or on its 95%% Wilson bound (lower-bound: the "
                          "conservative end), so a gate does not flap on sampling noise")
+    group.addoption("--gate-subset", default=None, choices=SUBSETS,
+                    help="gate on all scored units (default) or on the OCR-correct subset (the paper's headline "
+                         "figures: units whose transcription was exact)")
+    group.addoption("--gate-mean", default=None, choices=MEANS,
+                    help="overall figure pooled over units (default) or the mean over datasets (the paper's); "
+                         "with --gate-on=lower-bound a mean uses the MOVER interval of the per-dataset Wilson ones")
     group.addoption("--baseline", type=Path, default=None,
                     help="a previous run's summary.json: list items that flipped and gate on --max-regressions")
     group.addoption("--max-regressions", type=int, default=0,
@@ -96,6 +103,7 @@ class Results:
         if self.max_regressions < 0 or (self.max_errors is not None and self.max_errors < 0):
             raise pytest.UsageError("--max-errors and --max-regressions must be 0 or more")
         self.gate_on: str = opt("--gate-on")
+        self.figure = Figure(opt("--gate-subset") or "all", opt("--gate-mean") or "pooled")
         self.primary_strategy = str(opt("--strategy")).split(",")[0].strip() or "direct"
         self.gating = bool(self.thresholds or self.max_errors is not None or self.baseline is not None)
         self.run_dir = make_run_dir(opt("--report-dir"), opt("--model"))
@@ -144,17 +152,11 @@ class Results:
 
     def _judge(self) -> list[GateResult]:
         assert self.summary is not None
-        metrics = self.summary["metrics"]
-        figures = {"overall": metrics["micro"], **metrics["datasets"]}
-        intervals = None
-        if self.gate_on == "lower-bound":
-            blocks = {"overall": self.summary["intervals"], **self.summary["interval_by_dataset"]}
-            intervals = {
-                scope: {m: (b[m]["low"], b[m]["high"]) if b[m]["low"] is not None else None
-                        for m in ("rer", "cfr", "mmc")}
-                for scope, b in blocks.items()
-            }
-        gates = [check_threshold(t, figures, intervals) for t in self.thresholds]
+        figures = gate_figures(self.summary, self.figure)
+        intervals = gate_intervals(self.summary, self.figure) if self.gate_on == "lower-bound" else None
+        self.summary["gate_figure"] = {"subset": self.figure.subset, "mean": self.figure.mean,
+                                       "figure": self.figure.describe, "judged_on": self.gate_on}
+        gates = [check_threshold(t, figures, intervals, describe_scope(self.figure, t.scope)) for t in self.thresholds]
         if self.gating:
             gates.append(check_count("max-errors", len(self.collector.outcomes.errors), self.max_errors or 0))
         if self.regression is not None:

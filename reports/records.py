@@ -6,7 +6,7 @@ It travels from an xdist worker to the controller inside `TestReport.user_proper
 
 from __future__ import annotations
 
-from typing import Literal, TypedDict
+from typing import Literal, NotRequired, TypedDict
 
 import pytest
 
@@ -47,6 +47,10 @@ class Record(TypedDict):
     latency_s: float
     cached: bool
     error: str | None
+    colour: NotRequired[str | None]
+    """The text colour's name when the style colours each item ("red", ...; see renderers.COLOURS), else None."""
+    fallback_chars: NotRequired[str]
+    """Characters of the item the style's face lacks, drawn in the fallback face (renderers/fallback.py)."""
 
 
 THUMBNAIL_KEY = pytest.StashKey[str]()

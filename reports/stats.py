@@ -1,4 +1,5 @@
-"""Statistics of the paper's analyses: confidence intervals for RER/MMC/CFR and paired modality tests.
+"""Statistics of the paper's analyses: confidence intervals for RER/MMC/CFR and paired modality tests
+(within one run, paired over items; and across models, paired over models).
 
 A release gate on a point estimate flaps with sampling noise; the Wilson interval gives the bound that
 `--gate-on=lower-bound` checks. Modality comparisons are paired (the same units answered in two modalities),
@@ -10,7 +11,7 @@ or a warning. Every dict returned here is JSON-ready.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -141,3 +142,54 @@ def metric_intervals(units: pd.DataFrame, confidence: float = 0.95) -> dict[str,
         "mmc": _interval(int(s["solved_any"].astype(bool).sum()), len(s), confidence),
         "cfr": _interval(int((~solved["solved_all"].astype(bool)).sum()), len(solved), confidence),
     })
+
+
+def mover_mean_interval(
+    estimates: Sequence[tuple[float, float, float]],
+) -> tuple[float, float] | None:
+    """Confidence interval of the unweighted mean of independent proportions, from their own intervals.
+
+    `estimates` are (value, low, high) per group (e.g. per-dataset Wilson intervals). The mean of the bounds
+    is not an interval for the mean of the values (it is far too wide: it ignores that errors partly cancel);
+    this is the MOVER construction (Zou & Donner 2008, "method of variance estimates recovery"), which for
+    the mean of K groups gives low = mean - sqrt(sum((v_k - l_k)^2)) / K and high = mean + sqrt(sum((u_k -
+    v_k)^2)) / K. With one group it is that group's interval; with Wilson inputs it keeps Wilson's behaviour
+    near 0 and 1. None when there is no group.
+    """
+    if not estimates:
+        return None
+    tolerance = 1e-9  # a Wilson bound at p = 1 computes as 0.9999999999999999
+    for value, low, high in estimates:
+        if not low - tolerance <= value <= high + tolerance:
+            raise ValueError(f"need low <= value <= high for every group, got {(value, low, high)}")
+    estimates = [(v, min(lo, v), max(hi, v)) for v, lo, hi in estimates]
+    k = len(estimates)
+    mean = sum(v for v, _, _ in estimates) / k
+    down = math.sqrt(sum((v - lo) ** 2 for v, lo, _ in estimates)) / k
+    up = math.sqrt(sum((hi - v) ** 2 for v, _, hi in estimates)) / k
+    return max(0.0, mean - down), min(1.0, mean + up)
+
+
+CROSS_MODEL_KEYS: tuple[str, ...] = ("acc_text", "acc_image", "acc_mixed")
+
+
+def cross_model_modality_tests(rows: Sequence[Mapping[str, Any]], confidence: float = 0.95) -> dict[str, Any]:
+    """The paper's modality tests: paired t-tests over models, text vs image and image vs mixed accuracy.
+
+    `rows` holds one dict per model (a run's summary figures) with `acc_text`, `acc_image` and `acc_mixed`
+    as shares; other keys (e.g. `model`) are ignored. Each pair is tested over the models that have both
+    figures (a None or missing figure leaves that model out of that pair). The difference is a - b, so the
+    paper's t = 17.7 (text better than image) is positive and its t = -7.2 (mixed better than image) negative.
+    Each result is `paired_t`'s dict (t, df, p_value, mean_diff, ci_low, ci_high, d_z, note) plus `models`,
+    the names (or row indexes) used. One run's per-item test (`modality_tests`) is a different quantity: it
+    asks whether one model's modalities differ on these items, this asks whether models in general do.
+    """
+    _check_confidence(confidence)
+    out: dict[str, Any] = {"scope": "across models (paired over models)", "n_rows": len(rows)}
+    for a, b in PAIRS:
+        ka, kb = f"acc_{a}", f"acc_{b}"
+        used = [(str(r.get("model", i)), float(r[ka]), float(r[kb])) for i, r in enumerate(rows)
+                if r.get(ka) is not None and r.get(kb) is not None]
+        result = paired_t([x for _, x, _ in used], [y for _, _, y in used], confidence)
+        out[f"{a}_vs_{b}"] = {"a": a, "b": b, "models": [m for m, _, _ in used], **result}
+    return jsonable(out)

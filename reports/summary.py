@@ -13,7 +13,10 @@ from typing import Any
 import pandas as pd
 
 from reports.collector import Outcomes
+from reports.colours import colour_table
+from reports.figures import ocr_ok_intervals, paper_block
 from reports.metrics import jsonable, metrics_table, style_table, units, units_records
+from reports.paper import compare
 from reports.records import Record
 from reports.stats import metric_intervals, modality_tests
 
@@ -75,7 +78,7 @@ def build_summary(
     default_style = run.get("default_style")
     single_style = primary_units[primary_units["style"] == default_style] if default_style else primary_units
     styles = sorted(frame["style"].dropna().unique().tolist())
-    return jsonable({
+    doc = jsonable({
         "schema": SCHEMA,
         "run": run,
         "versions": {**run.get("versions", {}), "python": platform.python_version()},
@@ -92,8 +95,32 @@ def build_summary(
         "interval_by_dataset": {
             str(name): metric_intervals(g) for name, g in primary_units.groupby("dataset", sort=True)
         },
+        "intervals_ocr_ok": ocr_ok_intervals(primary_units),
         "modality_tests": modality_tests(single_style if len(single_style) else primary_units),
+        "modality_tests_scope": "within this run (paired over items)",
+        "colours": colour_table(primary, _rgb()),
+        "fallback_glyphs": _fallback(primary),
         "styles": style_table(primary) if len(styles) > 1 else None,
         "vision_tokens": _vision_tokens(primary),
         "units": units_records(unit_frame),
     })
+    doc["metrics"]["paper"] = paper_block(doc)
+    doc["paper_comparison"] = compare(doc["metrics"]["paper"], run.get("model"), run.get("model_id"))
+    return doc
+
+
+def _fallback(frame: pd.DataFrame) -> dict[str, Any] | None:
+    """Units whose page drew characters in the fallback face (the style's face lacks them), per style."""
+    if frame.empty or "fallback_chars" not in frame.columns:
+        return None
+    pages = frame[frame["modality"].eq("ocr") & frame["fallback_chars"].map(lambda v: isinstance(v, str) and v != "")]
+    if pages.empty:
+        return None
+    return {"units": len(pages), "by_style": {str(k): len(g) for k, g in pages.groupby("style", sort=True)},
+            "chars": "".join(sorted(set("".join(pages["fallback_chars"].astype(str)))))}
+
+
+def _rgb() -> dict[str, tuple[int, int, int]]:
+    from renderers import COLOURS
+
+    return dict(COLOURS)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from reports.colours import colour_lines
 from reports.gates import GateResult
+from reports.paper import comparison_lines
 
 COLUMNS = (("n", "n", 5), ("rer", "RER", 6), ("cfr", "CFR", 6), ("mmc", "MMC", 6), ("acc_text", "text", 6),
            ("acc_image", "image", 6), ("acc_mixed", "mixed", 6), ("cer_mean", "CER", 6),
@@ -22,11 +24,13 @@ def _cell(value: Any, width: int) -> str:
 
 
 def metric_lines(metrics: dict[str, Any]) -> list[str]:
-    name_width = max([22, *(len(n) + 1 for n in metrics.get("datasets", {}))])
+    name_width = max([24, *(len(n) + 1 for n in metrics.get("datasets", {}))])
     header = "dataset".ljust(name_width) + " ".join(label.rjust(w) for _, label, w in COLUMNS)
     rows = [header]
     groups = list(metrics.get("datasets", {}).items())
     groups += [("all (micro)", metrics.get("micro") or {}), ("datasets mean (macro)", metrics.get("macro") or {})]
+    if metrics.get("paper"):  # the paper's figure: OCR-correct subset, mean over datasets
+        groups.append(("paper (OCR-ok, ds mean)", metrics["paper"]))
     for name, s in groups:
         rows.append(name.ljust(name_width) + " ".join(_cell(s.get(k), w) for k, _, w in COLUMNS))
     return rows
@@ -50,7 +54,7 @@ def summary_lines(summary: dict[str, Any], gates: list[GateResult], regression: 
     for name, reasons in (run.get("dropped") or {}).items():
         dropped = {r: n for r, n in reasons.items() if n}
         if dropped:
-            lines.append(f"{name}: dropped by the paper's filters: "
+            lines.append(f"{name}: dropped by the filters: "
                          + ", ".join(f"{n} {r}" for r, n in dropped.items()))
     for name, why in (run.get("unavailable") or {}).items():
         lines.append(f"{name} NOT LOADED: {why}")
@@ -63,6 +67,13 @@ def summary_lines(summary: dict[str, Any], gates: list[GateResult], regression: 
         cross = styles.get("cross_style") or {}
         lines.append(f"  same image answer under all styles: {_cell(cross.get('consistency'), 0)} "
                      f"of {cross.get('n', 0)} items")
+    lines.extend(colour_lines(summary.get("colours")))
+    fallback = summary.get("fallback_glyphs")
+    if fallback:
+        lines.append(f"{fallback['units']} page(s) drew {fallback['chars']} in the fallback face (DejaVu Sans): "
+                     + ", ".join(f"{s} {n}" for s, n in fallback["by_style"].items()))
+    lines.extend(_modality_lines(summary.get("modality_tests") or {}))
+    lines.extend(comparison_lines(summary.get("paper_comparison")))
     if regression is not None:
         lines.append(f"baseline: {len(regression.get('newly_inconsistent', []))} newly inconsistent, "
                      f"{len(regression.get('newly_consistent', []))} newly consistent "
@@ -72,3 +83,15 @@ def summary_lines(summary: dict[str, Any], gates: list[GateResult], regression: 
     lines.extend(f"gate {g.line}" for g in gates)
     lines.append(f"report: {run_dir}/report.html  (results.jsonl, summary.json beside it)")
     return lines
+
+
+def _modality_lines(tests: dict[str, Any]) -> list[str]:
+    """One line: the per-run paired test, labelled as such (the paper's tests are across models)."""
+    parts = []
+    for t in tests.values():
+        pt = t.get("paired_t") or {}
+        if pt.get("mean_diff") is None:
+            continue
+        p = "-" if pt.get("p_value") is None else f"{pt['p_value']:.3g}"
+        parts.append(f"{t.get('a')} vs {t.get('b')} diff {pt['mean_diff']:+.3f} (t p={p})")
+    return ["modality tests within this run (paired over items): " + "; ".join(parts)] if parts else []

@@ -169,7 +169,8 @@ def curve_lines(doc: Mapping[str, Any]) -> list[str]:
         lines.append(f"max {name}: {m['max']:.3f} at layer {m['layer']}")
     corr = doc.get("per_item_vs_consistency")
     if corr:
-        lines.append(f"per item vs consistent: n={corr['n']} r={_fmt(corr['r'])} p={_fmt(corr['p'])}")
+        why = "" if corr["r"] is not None else " (undefined: under 3 items, or every item got the same verdict)"
+        lines.append(f"per item vs consistent: n={corr['n']} r={_fmt(corr['r'])} p={_fmt(corr['p'])}{why}")
     across = doc.get("across_runs")
     if across:
         lines.append(f"across runs vs RER: n={across['n']} r={_fmt(across['r'])} R²={_fmt(across['r2'])} "

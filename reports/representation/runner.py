@@ -76,6 +76,11 @@ def load(model_dir: str, device: Device = "auto") -> Loaded:
     import torch
     from transformers import AutoModelForImageTextToText, AutoProcessor
 
+    local = Path(model_dir).expanduser()
+    if local.exists() or model_dir.startswith((".", "/", "~")) or model_dir.count("/") > 1:
+        if not (local / "config.json").is_file():
+            raise ModelLoadError(f"--model-dir {model_dir}: no config.json there; pass a Hugging Face model folder")
+        model_dir = str(local)
     where = pick_device(device)
     dtype = torch.bfloat16 if where == "cuda" else torch.float32
     try:

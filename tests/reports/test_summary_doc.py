@@ -82,7 +82,9 @@ def test_tests_and_errors_come_from_the_outcomes() -> None:
 def test_metrics_match_reports_metrics_and_exclude_the_errored_unit() -> None:
     records = two_items()
     doc = summarise(records)
+    paper = doc["metrics"].pop("paper")  # the paper's figure is the summary's addition to the table
     assert doc["metrics"] == metrics_table(pd.DataFrame(records))
+    assert (paper["figure"], paper["rer"]) == ("OCR-correct subset, mean over datasets", 1.0)
     micro = doc["metrics"]["micro"]
     assert (micro["n_units"], micro["n_errors"], micro["n"], micro["rer"], micro["mmc"]) == (2, 1, 1, 1.0, 1.0)
     assert doc["intervals"]["rer"]["successes"] == 1 and doc["intervals"]["rer"]["n"] == 1

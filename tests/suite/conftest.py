@@ -72,7 +72,7 @@ def run_suite(pytester: pytest.Pytester, tmp_path_factory: pytest.TempPathFactor
             "-p", "no:cacheprovider", f"--report-dir={reports}",
             f"--response-cache-dir={cache_dir or cache}", *args,
         )
-        new = sorted(set(reports.iterdir()) - before)
+        new = sorted(p for p in set(reports.iterdir()) - before if p.is_dir())  # not index.html
         return SuiteRun(result, new[-1] if new else None)
 
     return run

@@ -21,8 +21,10 @@ def record(item_id: str, modality: str, answer: str | None, gold: str, style: st
         latency_s=0.01, cached=False, error=None)
 
 
-def write_run(folder: Path, answers: Mapping[str, tuple[str | None, str | None, str | None]], *, seed: int = 2512, limit: int = 5,
-              rer: float | None = None) -> Path:
+Answers = Mapping[str, tuple[str | None, str | None, str | None]]
+
+
+def write_run(folder: Path, answers: Answers, *, seed: int = 2512, limit: int = 5, rer: float | None = None) -> Path:
     """`answers`: item id -> (text, image, mixed) answers; gold is the text answer. Returns the folder."""
     folder.mkdir(parents=True, exist_ok=True)
     lines = []

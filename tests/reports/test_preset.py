@@ -1,0 +1,27 @@
+"""--preset=paper sets the paper's datasets and gate figure where the user left the default."""
+
+from __future__ import annotations
+
+from argparse import Namespace
+
+from reports.preset import apply_preset
+
+
+def test_the_paper_preset_fills_the_defaults() -> None:
+    option = Namespace(preset="paper", datasets="soebench", gate_subset=None, gate_mean=None, limit=150)
+    assert apply_preset(option) == ["datasets", "gate_subset", "gate_mean"]
+    assert (option.datasets, option.gate_subset, option.gate_mean) == (
+        "soebench,mmlu,arc,gsm-symbolic", "ocr-correct", "datasets")
+    assert option.limit == 150  # the paper's item counts are unknown: --limit is kept
+
+
+def test_what_the_user_chose_wins_and_applying_twice_changes_nothing() -> None:
+    option = Namespace(preset="paper", datasets="mmlu", gate_subset="all", gate_mean=None)
+    assert apply_preset(option) == ["gate_mean"]
+    assert (option.datasets, option.gate_subset, option.gate_mean) == ("mmlu", "all", "datasets")
+    assert apply_preset(option) == []  # a worker applying it again sees the controller's values
+
+
+def test_no_preset_changes_nothing() -> None:
+    option = Namespace(preset=None, datasets="soebench", gate_subset=None, gate_mean=None)
+    assert apply_preset(option) == [] and option.datasets == "soebench"
