@@ -197,7 +197,7 @@ async def concurrent(base_url: str, calls: int, concurrency: int) -> dict[str, t
         async def through_client(i: int) -> float:
             r = await client.call(request(i), max_tokens=64, prompt_version="b", renderer_version="b", purpose="b")
             assert r.ok, r.error
-            return r.latency_s
+            return r.usage.latency_s
 
         out = {}
         paths = (

@@ -1,7 +1,7 @@
 """Text -> image for REST and REST+: styles, rendering, PNG bytes and their hashes.
 
-Everything here is deterministic: the same text and style give the same PNG bytes, so the response cache
-can key on `content_hash(png)` together with `RENDERER_VERSION`.
+Everything here is deterministic: the same text and style give the same PNG bytes, so the same request
+always carries the same image (the response cache hashes the decoded bytes, with `RENDERER_VERSION`).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from PIL import __version__ as _pillow_version
 from PIL import features as _features
 
 from renderers.canvas import PageGeometry, geometry, render
-from renderers.encode import content_hash, data_uri, from_data_uri, render_png, to_png
+from renderers.encode import data_uri, decode_data_uri, from_data_uri, render_png, to_png
 from renderers.fallback import FALLBACK_FONT, fallback_chars, undrawable_chars
 from renderers.layout import wrap
 from renderers.styles import (
@@ -49,8 +49,8 @@ __all__ = [
     "RenderStyle",
     "colour_for",
     "colour_name",
-    "content_hash",
     "data_uri",
+    "decode_data_uri",
     "fallback_chars",
     "from_data_uri",
     "geometry",

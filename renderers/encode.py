@@ -1,9 +1,9 @@
-"""PNG bytes, their content hash and data URI: what the prompts send and the response cache keys on."""
+"""PNG bytes and their data URIs: what the prompts send, and the one place base64 image payloads are decoded."""
 
 from __future__ import annotations
 
 import base64
-import hashlib
+import binascii
 import io
 from functools import lru_cache
 
@@ -38,11 +38,6 @@ def render_png(text: str, style: RenderStyle) -> bytes:
     return to_png(render(text, style))
 
 
-def content_hash(data: bytes) -> str:
-    """sha256 hex digest of `data`: the stand-in for image bytes in cache keys."""
-    return hashlib.sha256(data).hexdigest()
-
-
 def data_uri(png: bytes) -> str:
     """`png` as a `data:image/png;base64,...` URI, the form OpenAI-style image content parts take."""
     if not png.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -50,9 +45,20 @@ def data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
+def decode_data_uri(uri: str) -> tuple[str, bytes] | None:
+    """(media type, bytes) of a `data:<type>;base64,<payload>` URI; None for anything else or bad base64."""
+    head, sep, payload = uri.partition(",")
+    if not sep or not head.lower().startswith("data:") or not head.lower().endswith(";base64"):
+        return None
+    try:
+        return head[5:-7].lower(), base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
 def from_data_uri(uri: str) -> bytes:
     """The PNG bytes inside a `data:image/png;base64,...` URI (what a local provider receives)."""
-    prefix = "data:image/png;base64,"
-    if not uri.startswith(prefix):
+    decoded = decode_data_uri(uri)
+    if decoded is None or decoded[0] != "image/png":
         raise ValueError(f"not a base64 PNG data URI: {uri[:40]!r}...")
-    return base64.b64decode(uri[len(prefix) :], validate=True)
+    return decoded[1]

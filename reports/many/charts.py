@@ -34,7 +34,7 @@ def _svg(fig: Any, label: str) -> str:
 
     FigureCanvasSVG(fig)
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
     text = buffer.getvalue()
     svg = text[text.index("<svg"):]
     return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)

@@ -42,7 +42,9 @@ def index_html(root: Path, runs: list[Run]) -> str:
     for run in reversed(runs):
         r = run_row(run)
         report = run.path / "report.html"
-        target = link(report, root, run.name) if report.is_file() else escape(run.name) + " (no report.html)"
+        # the live run writes report.html after the index (pytest-html writes at session end): link it anyway
+        target = link(report, root, run.name) if report.is_file() or not run.rebuilt \
+            else escape(run.name) + " (no report.html)"
         complete = fmt(r["complete"]) + (" <span class=\"ci\">(rebuilt from results.jsonl)</span>"
                                          if run.rebuilt else "")
         rows.append([

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import base64
-import hashlib
 import io
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from renderers import REST_DEFAULT, content_hash, data_uri, from_data_uri, render, render_png, to_png
+from renderers import REST_DEFAULT, data_uri, decode_data_uri, from_data_uri, render, render_png, to_png
 from renderers.encode import RENDER_CACHE_SIZE
 
 TEXT = "4A + 5C = 22\n\nWhat is the value of C?"
@@ -40,11 +39,12 @@ def test_render_png_is_memoised_and_bounded() -> None:
     assert first == to_png(render(TEXT, REST_DEFAULT))
 
 
-def test_content_hash_is_sha256_hex() -> None:
+def test_decode_data_uri_gives_the_media_type_and_bytes_or_none() -> None:
     png = render_png(TEXT, REST_DEFAULT)
-    assert content_hash(png) == hashlib.sha256(png).hexdigest()
-    assert len(content_hash(png)) == 64
-    assert content_hash(png) != content_hash(render_png(TEXT + "!", REST_DEFAULT))
+    assert decode_data_uri(data_uri(png)) == ("image/png", png)
+    assert decode_data_uri("DATA:image/JPEG;BASE64,AAAA") == ("image/jpeg", b"\x00\x00\x00")
+    for bad in ("data:image/png;base64,not base64!", "data:text/plain,hello", "https://example.com/a.png", ""):
+        assert decode_data_uri(bad) is None
 
 
 def test_data_uri_round_trip() -> None:

