@@ -6,6 +6,7 @@ model passes through `html.escape`. Charts are inline SVG, so the self-contained
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
@@ -260,7 +261,7 @@ def summary_html(summary: dict[str, Any], gates: list[GateResult], regression: d
 RESULT_HEADERS = ("Text", "Image", "Mixed", "Gold", "OCR CER")
 
 
-def row_cells(records: list[dict[str, Any]], strategy: str) -> list[str]:
+def row_cells(records: Sequence[Mapping[str, Any]], strategy: str) -> list[str]:
     """The per-test columns: the three extracted answers, the gold answer and the OCR CER."""
     by = {r["modality"]: r for r in records if r["strategy"] == strategy}
     if not by:
@@ -286,7 +287,7 @@ def row_cells(records: list[dict[str, Any]], strategy: str) -> list[str]:
     ]
 
 
-def responses_html(records: list[dict[str, Any]]) -> str:
+def responses_html(records: Sequence[Mapping[str, Any]]) -> str:
     """The raw responses of every call, escaped, for the expanded row."""
     blocks = []
     for r in records:
