@@ -1,7 +1,8 @@
 """Collects records and test outcomes on the controller, appending each record to results.jsonl on arrival.
 
 Why append on arrival: a run killed half-way (Ctrl-C, CI timeout) still leaves every finished item on disk;
-together with the response cache, a rerun resumes where it stopped.
+together with the response cache, a rerun resumes where it stopped. Outcomes are counted from the structured
+properties a benchmark test carries (its kind, its verdict), never from node ids or failure messages.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import IO, Any
 
 import pytest
 
-from reports.records import INCONSISTENT_PREFIX, RECORD_PROPERTY, Record
+from reports.records import KIND_PROPERTY, RECORD_PROPERTY, VERDICT_PROPERTY, Record
 
 
 @dataclass
@@ -36,11 +37,30 @@ class Outcomes:
         }
 
 
+def property_of(report: pytest.TestReport, key: str) -> object | None:
+    """The first `user_properties` value under `key`, or None."""
+    return next((value for k, value in report.user_properties if k == key), None)
+
+
 def records_of(report: pytest.TestReport) -> list[Record]:
-    for key, value in report.user_properties:
-        if key == RECORD_PROPERTY:
-            return list(value)
-    return []
+    value = property_of(report, RECORD_PROPERTY)
+    return list(value) if isinstance(value, list) else []
+
+
+class JUnitRecords(list[Record]):
+    """The records of a test, unchanged for the collector and the HTML report, but written into JUnit XML
+    (which takes `str()` of each property) as compact JSON without the responses (they are in results.jsonl)."""
+
+    def __str__(self) -> str:
+        slim = [{k: v for k, v in r.items() if k != "response"} for r in self]
+        return json.dumps(slim, ensure_ascii=False, separators=(",", ":"))
+
+
+def _slim_for_junit(report: pytest.TestReport) -> None:
+    report.user_properties = [
+        (k, JUnitRecords(v) if k == RECORD_PROPERTY and isinstance(v, list) else v)
+        for k, v in report.user_properties
+    ]
 
 
 def _message(report: pytest.TestReport) -> str:
@@ -66,9 +86,9 @@ class Collector:
             self._file = results_path.open("w", encoding="utf-8")
 
     def add(self, report: pytest.TestReport) -> None:
-        is_rest = any(k == RECORD_PROPERTY for k, _ in report.user_properties) or "tests_rest" in report.nodeid
-        if not is_rest:
+        if property_of(report, KIND_PROPERTY) is None and property_of(report, RECORD_PROPERTY) is None:
             return
+        _slim_for_junit(report)
         if report.nodeid not in self._seen:
             records = records_of(report)
             if records:
@@ -89,11 +109,7 @@ class Collector:
             if report.passed:
                 o.passed += 1
             elif report.failed:
-                # xdist puts a '[gw0] linux -- Python ...' line before the message
-                inconsistent = any(
-                    line.startswith(INCONSISTENT_PREFIX) for line in report.longreprtext.splitlines()
-                )
-                if inconsistent:
+                if property_of(report, VERDICT_PROPERTY) == "inconsistent":
                     o.inconsistent += 1
                 else:
                     o.failed_other += 1

@@ -10,16 +10,13 @@ where a figure is undefined; the dicts meant for JSON give None (never NaN, neve
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
-import jiwer
 import numpy as np
 import pandas as pd
 
-from reports.records import ANSWER_MODALITIES
+from reports.records import ANSWER_MODALITIES, StyleFacts
 
 UNIT_KEY: tuple[str, ...] = ("item_id", "dataset", "style", "strategy")
 UNIT_COLUMNS: tuple[str, ...] = (
@@ -40,22 +37,7 @@ NOTES = (
     "CER: jiwer on text with all whitespace removed. ocr_ok_*: units whose OCR CER is 0. "
     "macro: unweighted mean over datasets of each figure, skipping datasets where it is null."
 )
-DEFAULT_FONT = "dejavu"
-"""The font of a style named only by its colour ("colour-200dpi" is DejaVu Sans at 200 DPI in colour)."""
-_WHITESPACE = re.compile(r"\s+")
-_COLOUR_WORDS = frozenset({"colour", "color", "coloured", "colored"})
 _REQUIRED = frozenset({*UNIT_KEY, "modality", "gold", "answer", "correct", "cer", "error"})
-
-
-def normalised_cer(reference: str, hypothesis: str) -> float:
-    """Character error rate with all whitespace removed: OCR drops the spaces around operators (`3A+2B=7`).
-
-    An empty reference gives 0.0 against an empty hypothesis and 1.0 otherwise (jiwer cannot divide by zero).
-    """
-    ref, hyp = _WHITESPACE.sub("", reference), _WHITESPACE.sub("", hypothesis)
-    if not ref:
-        return 0.0 if not hyp else 1.0
-    return float(jiwer.cer(ref, hyp))
 
 
 def jsonable(value: Any) -> Any:
@@ -192,26 +174,6 @@ def metrics_table(records: pd.DataFrame) -> dict[str, Any]:
     })
 
 
-@dataclass(frozen=True)
-class StyleKey:
-    """What a REST+ style name says: font, resolution and whether the text is coloured."""
-
-    font: str
-    dpi: int
-    coloured: bool
-
-
-def parse_style(name: str) -> StyleKey | None:
-    """`courier-50dpi` -> (courier, 50, black); `colour-200dpi` -> (dejavu, 200, coloured); else None."""
-    parts = str(name).lower().split("-")
-    dpis = [p for p in parts if re.fullmatch(r"\d+dpi", p)]
-    coloured = any(p in _COLOUR_WORDS for p in parts)
-    font = "-".join(p for p in parts if p not in _COLOUR_WORDS and p not in dpis)
-    if len(dpis) != 1 or not (font or coloured):
-        return None
-    return StyleKey(font or DEFAULT_FONT, int(dpis[0][:-3]), coloured)
-
-
 def cross_style(unit_frame: pd.DataFrame, modality: str = "image") -> dict[str, Any]:
     """Consistency across renderings: per item (and strategy), is the answer the same under all its styles?
 
@@ -247,19 +209,19 @@ def cross_style(unit_frame: pd.DataFrame, modality: str = "image") -> dict[str, 
                      "n_single_style": n_single, **block(rows), **ok})
 
 
-def style_table(records: pd.DataFrame) -> dict[str, Any]:
+def style_table(records: pd.DataFrame, facts: Mapping[str, StyleFacts]) -> dict[str, Any]:
     """REST+ figures: per style, per font (mean over DPIs), per DPI (mean over fonts), coloured vs black.
 
-    Font and DPI averages use black styles only, so the coloured variant does not weigh DejaVu at 200 DPI
-    twice; the colour comparison pools the coloured styles against their black twins (same font and DPI).
-    Styles whose names cannot be parsed appear under `styles` only.
+    `facts` (from the run info) says what each style is made of. Font and DPI averages use black styles only,
+    so the coloured variant does not weigh DejaVu at 200 DPI twice; the colour comparison pools the coloured
+    styles against their black twins (same font and DPI). Styles without facts appear under `styles` only.
     """
     u = units(records)
     styles: dict[str, dict[str, Any]] = {}
     for (name,), g in u.groupby(["style"], sort=True):
-        key = parse_style(name)
-        styles[str(name)] = {"font": key.font if key else None, "dpi": key.dpi if key else None,
-                             "coloured": key.coloured if key else None, **summary(g)}
+        known = facts.get(str(name))
+        styles[str(name)] = {"font": known["font"] if known else None, "dpi": known["dpi"] if known else None,
+                             "coloured": known["coloured"] if known else None, **summary(g)}
     black = {n: s for n, s in styles.items() if s["font"] is not None and not s["coloured"]}
     fonts = sorted({s["font"] for s in black.values()})
     dpis = sorted({s["dpi"] for s in black.values()})
@@ -315,11 +277,11 @@ def regressions(
         bad |= both["errored" + side].astype(bool) | both["incomplete" + side].astype(bool)
     ok = both[~bad]
 
-    def side(suffix: str) -> pd.DataFrame:
+    def one_side(suffix: str) -> pd.DataFrame:
         cols = [c for c in ok.columns if c.endswith(suffix)]
         return ok[cols].rename(columns={c: c[: -len(suffix)] for c in cols})
 
-    prev, cur = side("_prev"), side("_cur")
+    prev, cur = one_side("_prev"), one_side("_cur")
     was, now = prev["consistent"].astype(bool), cur["consistent"].astype(bool)
 
     def keys(mask: pd.Series) -> list[dict[str, Any]]:

@@ -21,7 +21,7 @@ from reports.collector import Collector, records_of
 from reports.figures import MEANS, SUBSETS, Figure, describe_scope, gate_figures, gate_intervals
 from reports.gates import GATED, GateResult, check_count, check_threshold, parse_thresholds
 from reports.metrics import regressions
-from reports.records import RUN_INFO_KEY, THUMBNAIL_KEY
+from reports.records import RUN_INFO_KEY, THUMBNAIL_KEY, RunInfo
 from reports.rundir import is_rest_run, make_run_dir
 from reports.summary import build_summary
 from reports.terminal import summary_lines
@@ -55,13 +55,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="write this run's summary to FILE for the next release to compare against")
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    """Not tryfirst: the fixtures plugin's (tryfirst) must have put the run info in the stash; still before
+    pytest-html's, which reads the report path this sets (plugins named in conftest run before installed ones)."""
     if hasattr(config, "workerinput") or not is_rest_run(config):
         return
     if config.option.collectonly:
         return
-    results = Results(config)
+    results = Results(config, config.stash[RUN_INFO_KEY])
     config.pluginmanager.register(results, PLUGIN_NAME)
     if getattr(config.option, "htmlpath", None) is None and config.pluginmanager.hasplugin("html"):
         config.option.htmlpath = str(results.run_dir / "report.html")
@@ -92,8 +93,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 class Results:
     """The controller's side of a REST run: collect, summarise, gate, write."""
 
-    def __init__(self, config: pytest.Config) -> None:
+    def __init__(self, config: pytest.Config, run: RunInfo) -> None:
         self.config = config
+        self.run = run
         opt = config.getoption
         self.thresholds = [t for name in GATED for t in parse_thresholds(name, opt(f"--{name.replace('_', '-')}"))]
         self.max_errors: int | None = opt("--max-errors")
@@ -104,16 +106,17 @@ class Results:
             raise pytest.UsageError("--max-errors and --max-regressions must be 0 or more")
         self.gate_on: str = opt("--gate-on")
         self.figure = Figure(opt("--gate-subset") or "all", opt("--gate-mean") or "pooled")
-        self.primary_strategy = str(opt("--strategy")).split(",")[0].strip() or "direct"
         self.gating = bool(self.thresholds or self.max_errors is not None or self.baseline is not None)
-        self.run_dir = make_run_dir(opt("--report-dir"), opt("--model"))
+        self.run_dir = make_run_dir(opt("--report-dir"), run.model)
         self.collector = Collector(self.run_dir / "results.jsonl")
         self.started = time.time()
         self.summary: dict[str, Any] | None = None
         self.gates: list[GateResult] = []
         self.regression: dict[str, Any] | None = None
 
+    @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Before junitxml's hook: it then writes the records as compact JSON (see `Collector.add`)."""
         self.collector.add(report)
 
     @pytest.hookimpl(wrapper=True)
@@ -128,10 +131,8 @@ class Results:
         if self.summary is not None:
             return
         self.collector.close()
-        run = self._run_info()
-        strategies = run.get("strategies") or ["direct"]
-        self.summary = build_summary(self.collector.records, self.collector.outcomes, run,
-                                     primary_strategy=strategies[0], started=self.started)
+        self.summary = build_summary(self.collector.records, self.collector.outcomes, self.run.as_json(),
+                                     primary_strategy=self.run.primary_strategy, started=self.started)
         if self.baseline is not None:
             self.regression = regressions(self.baseline["units"], self.summary["units"])
             self.summary["baseline"] = {"path": str(self.baseline_path), **self.regression}
@@ -145,10 +146,20 @@ class Results:
         target = self.config.getoption("--save-baseline")
         if target is not None:
             save_baseline(path, target)
+        self._write_index()
 
-    def _run_info(self) -> dict[str, Any]:
-        provider = self.config.stash.get(RUN_INFO_KEY, None)
-        return provider() if provider is not None else {"model": self.config.getoption("--model")}
+    def _write_index(self) -> None:
+        """Rewrite the report folder's index.html (reports/many): a failure there is a warning on stderr and
+        never changes the run's verdict."""
+        try:
+            from reports.many.index import write_index
+
+            write_index(self.run_dir.parent)
+        except Exception as exc:
+            import sys
+
+            print(f"restgate: warning: the run index was not rewritten ({type(exc).__name__}: {exc})",
+                  file=sys.stderr)
 
     def _judge(self) -> list[GateResult]:
         assert self.summary is not None
@@ -195,7 +206,7 @@ class Results:
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_report_title(self, report: Any) -> None:
-        report.title = f"restgate report: {self.config.getoption('--model')}"
+        report.title = f"restgate report: {self.run.model}"
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_summary(self, prefix: list[str], summary: list[str], postfix: list[str],
@@ -210,4 +221,4 @@ class Results:
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_table_row(self, report: pytest.TestReport, cells: list[str]) -> None:
-        cells[2:2] = html.row_cells(records_of(report), self.primary_strategy)
+        cells[2:2] = html.row_cells(records_of(report), self.run.primary_strategy)

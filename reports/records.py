@@ -6,17 +6,29 @@ It travels from an xdist worker to the controller inside `TestReport.user_proper
 
 from __future__ import annotations
 
-from typing import Literal, NotRequired, TypedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, NotRequired, TypedDict, get_args
 
 import pytest
 
 Modality = Literal["ocr", "text", "image", "mixed"]
 Strategy = Literal["direct", "ocr-first"]
+Verdict = Literal["consistent", "inconsistent", "error"]
 
-MODALITIES: tuple[Modality, ...] = ("ocr", "text", "image", "mixed")
-ANSWER_MODALITIES: tuple[Modality, ...] = ("text", "image", "mixed")
+MODALITIES: tuple[Modality, ...] = get_args(Modality)
+ANSWER_MODALITIES: tuple[Modality, ...] = MODALITIES[1:]
+STRATEGIES: tuple[Strategy, ...] = get_args(Strategy)
+VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
 RECORD_PROPERTY = "restgate_records"
 """The `user_properties` key under which a test attaches its list of records."""
+KIND_PROPERTY = "restgate_test"
+"""The `user_properties` key that marks a benchmark test (value: its kind, `rest`, `rest_plus` or `fresh`), set
+at collection, so the collector knows its tests without reading node ids (a skipped one carries nothing else)."""
+TEST_KINDS: tuple[str, ...] = ("rest", "rest_plus", "fresh")
+VERDICT_PROPERTY = "restgate_verdict"
+"""The `user_properties` key under which a REST test states its verdict: the collector counts from it, never
+from the wording of a failure."""
 
 
 class Record(TypedDict):
@@ -27,7 +39,8 @@ class Record(TypedDict):
     rate of the transcription against the item's full text, whitespace removed. `error` is set when the call
     could not be completed after retries: such records are excluded from every metric. `cached` is True when the
     record cost no new call (a response-cache hit, or a call shared with another record, like the REST+ text call):
-    summing `cost_usd` over records that are not cached bills every call exactly once.
+    summing `cost_usd` over records that are not cached bills every call exactly once. `finish_reason` is the
+    provider's (`stop`, `length`, ...), None for a failed call.
     """
 
     item_id: str
@@ -47,6 +60,7 @@ class Record(TypedDict):
     latency_s: float
     cached: bool
     error: str | None
+    finish_reason: str | None
     colour: NotRequired[str | None]
     """The text colour's name when the style colours each item ("red", ...; see renderers.COLOURS), else None."""
     fallback_chars: NotRequired[str]
@@ -56,12 +70,49 @@ class Record(TypedDict):
 THUMBNAIL_KEY = pytest.StashKey[str]()
 """Per-test stash slot for the rendered item's thumbnail (base64 PNG) that the HTML report shows."""
 
-INCONSISTENT_PREFIX = "inconsistent across modalities"
-"""How a REST test's failure message begins; the collector tells inconsistencies from other failures by it."""
 
-RUN_INFO_KEY = pytest.StashKey["Callable[[], dict[str, Any]]"]()
-"""Filled by the fixtures plugin: a callable giving the run's settings, seed, model and dataset notes as JSON.
+class StyleFacts(TypedDict):
+    """What a rendering style is made of, as the REST+ tables group by it."""
 
-A callable, so the item side stays the only one that knows how they are made (the data flows one way), and the
-controller pays for collecting dataset notes only when a report is written.
-"""
+    font: str
+    dpi: int
+    coloured: bool
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What the fixtures plugin tells the reports plugin about a run, resolved once on the controller.
+
+    The reports side learns the model, strategies and styles here and from the records, never by reading the
+    fixtures side's options again. `details` gives the rest of summary.json's `run` block (settings, versions,
+    dataset notes) when a report is written.
+    """
+
+    model: str
+    """The model as asked for (`--model`): names the run folder and the report."""
+    model_id: str
+    """The resolved litellm id the calls went to."""
+    strategies: tuple[Strategy, ...] = ("direct",)
+    default_style: str = ""
+    styles: Mapping[str, StyleFacts] = field(default_factory=dict)
+    """Every style this run renders with, by name."""
+    details: Callable[[], dict[str, Any]] = dict
+
+    @property
+    def primary_strategy(self) -> Strategy:
+        return self.strategies[0]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            **self.details(),
+            "model": self.model,
+            "model_id": self.model_id,
+            "strategies": list(self.strategies),
+            "default_style": self.default_style,
+            "styles": list(self.styles),
+            "style_facts": {name: dict(facts) for name, facts in self.styles.items()},
+        }
+
+
+RUN_INFO_KEY = pytest.StashKey[RunInfo]()
+"""Filled by the fixtures plugin's `pytest_configure` (tryfirst) before the reports plugin reads it."""

@@ -100,7 +100,7 @@ def build_summary(
         "modality_tests_scope": "within this run (paired over items)",
         "colours": colour_table(primary, _rgb()),
         "fallback_glyphs": _fallback(primary),
-        "styles": style_table(primary) if len(styles) > 1 else None,
+        "styles": style_table(primary, run.get("style_facts", {})) if len(styles) > 1 else None,
         "vision_tokens": _vision_tokens(primary),
         "units": units_records(unit_frame),
     })

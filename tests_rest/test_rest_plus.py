@@ -11,9 +11,10 @@ import pytest
 
 from fixtures.evaluation.evaluate import Unit
 from fixtures.evaluation.verdict import assert_consistent
+from fixtures.settings import Settings
 
 pytestmark = pytest.mark.rest_plus
 
 
-def test_rest_plus(rest_plus_unit: Unit, restgate_settings) -> None:  # type: ignore[no-untyped-def]
+def test_rest_plus(rest_plus_unit: Unit, restgate_settings: Settings) -> None:
     assert_consistent(rest_plus_unit, restgate_settings.strategies[0])

@@ -12,7 +12,7 @@ import pytest
 
 from reports import rundir
 from reports.collector import Collector, Outcomes, records_of
-from reports.records import INCONSISTENT_PREFIX, RECORD_PROPERTY
+from reports.records import KIND_PROPERTY, RECORD_PROPERTY, VERDICT_PROPERTY
 from reports.rundir import make_run_dir, run_id
 
 
@@ -22,7 +22,7 @@ def record(item_id: str, modality: str, answer: str | None = "5") -> dict[str, A
         "strategy": "direct", "model": "reference", "gold": "5", "answer": None if modality == "ocr" else answer,
         "correct": None if modality == "ocr" else answer == "5", "response": "Answer: 5 <b>é</b>",
         "cer": 0.0 if modality == "ocr" else None, "prompt_tokens": 10, "completion_tokens": 3,
-        "cost_usd": None, "latency_s": 0.2, "cached": False, "error": None,
+        "cost_usd": None, "latency_s": 0.2, "cached": False, "error": None, "finish_reason": "stop",
     }
 
 
@@ -40,9 +40,14 @@ def exception_repr(exc: BaseException) -> Any:
 
 def report(
     nodeid: str, when: str, outcome: str = "passed", longrepr: Any = None,
-    records: list[dict[str, Any]] | None = None,
+    records: list[dict[str, Any]] | None = None, verdict: str | None = None, kind: str | None = "rest",
 ) -> pytest.TestReport:
-    props = [(RECORD_PROPERTY, records)] if records is not None else []
+    """A report as the plugins leave it: the test's kind (set at collection), then its records and verdict."""
+    props: list[tuple[str, object]] = [(KIND_PROPERTY, kind)] if kind is not None else []
+    if records is not None:
+        props.append((RECORD_PROPERTY, records))
+    if verdict is not None:
+        props.append((VERDICT_PROPERTY, verdict))
     return pytest.TestReport(
         nodeid=nodeid, location=(nodeid.split("::")[0], 1, nodeid), keywords={}, outcome=outcome,  # type: ignore[arg-type]
         longrepr=longrepr, when=when, user_properties=props,
@@ -50,10 +55,11 @@ def report(
 
 
 def phases(nodeid: str, records: list[dict[str, Any]] | None, call_outcome: str = "passed",
-           longrepr: Any = None) -> list[pytest.TestReport]:
+           longrepr: Any = None, verdict: str | None = None, kind: str | None = "rest") -> list[pytest.TestReport]:
     """setup, call and teardown reports of one test, each carrying the same user properties (as pytest does)."""
-    return [report(nodeid, "setup", records=records), report(nodeid, "call", call_outcome, longrepr, records),
-            report(nodeid, "teardown", records=records)]
+    return [report(nodeid, "setup", records=records, verdict=verdict, kind=kind),
+            report(nodeid, "call", call_outcome, longrepr, records, verdict, kind),
+            report(nodeid, "teardown", records=records, verdict=verdict, kind=kind)]
 
 
 NODE = "tests_rest/test_rest.py::test_rest[soebench/0001]"
@@ -97,14 +103,14 @@ def test_no_file_without_a_path() -> None:
 def test_outcomes_are_counted_by_kind(tmp_path: Path) -> None:
     collector = Collector(tmp_path / "results.jsonl")
     inconsistent = exception_repr(pytest.fail.Exception(
-        f"{INCONSISTENT_PREFIX}: text=5  image=3  mixed=5  | gold=5  | OCR CER=0.000", pytrace=False))
-    for n, (outcome, longrepr) in enumerate([
-        ("passed", None), ("passed", None), ("failed", inconsistent),
-        ("failed", exception_repr(AssertionError("some other assertion"))),
-        ("failed", "Traceback ...\nKeyError: 'image'"),
+        "inconsistent across modalities: text=5  image=3  mixed=5  | gold=5  | OCR CER=0.000", pytrace=False))
+    for n, (outcome, longrepr, verdict) in enumerate([
+        ("passed", None, "consistent"), ("passed", None, "consistent"), ("failed", inconsistent, "inconsistent"),
+        ("failed", exception_repr(AssertionError("some other assertion")), "consistent"),
+        ("failed", "Traceback ...\nKeyError: 'image'", None),
     ]):
         nodeid = f"tests_rest/test_rest.py::test_rest[soebench/{n:04d}]"
-        for r in phases(nodeid, unit_records(f"soebench/{n:04d}"), outcome, longrepr):
+        for r in phases(nodeid, unit_records(f"soebench/{n:04d}"), outcome, longrepr, verdict):
             collector.add(r)
     errored = "tests_rest/test_rest.py::test_rest[soebench/0009]"
     collector.add(report(errored, "setup", "failed", exception_repr(RuntimeError("3 model call(s) failed")),
@@ -121,6 +127,41 @@ def test_outcomes_are_counted_by_kind(tmp_path: Path) -> None:
     assert o.as_json() == {"passed": 2, "inconsistent": 1, "failed_other": 2, "errors": 1, "skipped": 1}
     assert len(collector.records) == 6 * 4
     collector.close()
+
+
+@pytest.mark.parametrize("wording", [
+    "inconsistent across modalities: text=5  image=3  mixed=5",
+    "[gw0] linux -- Python 3.11\ninconsistent across modalities: text=5",
+    "the answers differ: text=5, image=3",
+    "",
+])
+def test_counts_come_from_the_verdict_never_from_the_wording(wording: str) -> None:
+    collector = Collector(None)
+    for n, verdict in enumerate(["inconsistent", "consistent", "error"]):
+        nodeid = f"anywhere.py::test_x[{n}]"
+        for r in phases(nodeid, unit_records(f"soebench/{n:04d}"), "failed", wording, verdict):
+            collector.add(r)
+    unjudged = "anywhere.py::test_x[u]"
+    for r in phases(unjudged, None, "failed", wording):  # a REST test that failed before any verdict
+        collector.add(r)
+    assert (collector.outcomes.inconsistent, collector.outcomes.failed_other) == (1, 3)
+
+
+def test_junit_gets_compact_json_records_without_responses(tmp_path: Path) -> None:
+    collector = Collector(tmp_path / "results.jsonl")
+    reports = phases(NODE, unit_records("soebench/0001"), verdict="consistent")
+    for r in reports:
+        collector.add(r)
+    collector.close()
+    written = dict(reports[-1].user_properties)
+    junit = json.loads(str(written[RECORD_PROPERTY]))  # junitxml writes str() of each property
+    assert [r["modality"] for r in junit] == ["ocr", "text", "image", "mixed"]
+    assert all("response" not in r for r in junit)
+    assert ", " not in str(written[RECORD_PROPERTY]) and "': " not in str(written[RECORD_PROPERTY])  # not a repr
+    assert records_of(reports[-1]) == unit_records("soebench/0001")  # the collector and HTML keep everything
+    assert str(written[VERDICT_PROPERTY]) == "consistent"
+    saved = [json.loads(line) for line in (tmp_path / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert saved[1]["response"] == "Answer: 5 <b>é</b>"  # the responses live in results.jsonl
 
 
 def test_teardown_failure_is_an_error_with_the_last_line_of_a_text_repr() -> None:
@@ -141,11 +182,11 @@ def test_blank_text_repr_gives_an_empty_message() -> None:
 def test_non_rest_reports_are_ignored(tmp_path: Path) -> None:
     path = tmp_path / "results.jsonl"
     collector = Collector(path)
-    other = "tests/reports/test_gates.py::test_threshold_labels"
-    for r in phases(other, None):
+    other = "tests_rest/test_rest.py::test_rest[looks-like-rest]"  # no kind: not a benchmark test
+    for r in phases(other, None, kind=None):
         collector.add(r)
-    collector.add(report(other, "call", "failed", "AssertionError"))
-    collector.add(report(other, "setup", "failed", "boom"))
+    collector.add(report(other, "call", "failed", "AssertionError", kind=None))
+    collector.add(report(other, "setup", "failed", "boom", kind=None))
     assert collector.records == []
     assert collector.outcomes == Outcomes()
     collector.close()

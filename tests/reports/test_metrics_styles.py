@@ -8,7 +8,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from reports.metrics import StyleKey, cross_style, parse_style, style_table, units
+from reports.metrics import cross_style, style_table, units
+from reports.records import StyleFacts
 
 
 def unit(item: str, gold: str, style: str, text: str | None, image: str | None, mixed: str | None,
@@ -48,25 +49,27 @@ def rest_plus_table() -> pd.DataFrame:
     return pd.DataFrame([r for row in table for r in unit(*row)])
 
 
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        ("dejavu-200dpi", StyleKey("dejavu", 200, False)),
-        ("courier-50dpi", StyleKey("courier", 50, False)),
-        ("cursive-100dpi", StyleKey("cursive", 100, False)),
-        ("colour-200dpi", StyleKey("dejavu", 200, True)),
-        ("liberation-mono-50dpi", StyleKey("liberation-mono", 50, False)),
-        ("rest", None),
-        ("dejavu", None),
-        ("200dpi", None),
-    ],
-)
-def test_parse_style(name: str, expected: StyleKey | None) -> None:
-    assert parse_style(name) == expected
+FACTS: dict[str, StyleFacts] = {
+    "dejavu-50dpi": StyleFacts(font="dejavu", dpi=50, coloured=False),
+    "dejavu-200dpi": StyleFacts(font="dejavu", dpi=200, coloured=False),
+    "courier-50dpi": StyleFacts(font="courier", dpi=50, coloured=False),
+    "courier-200dpi": StyleFacts(font="courier", dpi=200, coloured=False),
+    "colour-200dpi": StyleFacts(font="dejavu", dpi=200, coloured=True),
+}
+"""What the run info says of each style (the fixtures plugin builds it from the RenderStyles)."""
+
+
+def test_font_and_dpi_come_from_the_facts_not_the_name() -> None:
+    renamed = rest_plus_table().replace({"style": {"courier-50dpi": "small-mono"}})
+    t = style_table(renamed, {**FACTS, "small-mono": FACTS["courier-50dpi"]})
+    assert (t["styles"]["small-mono"]["font"], t["styles"]["small-mono"]["dpi"]) == ("courier", 50)
+    assert t["fonts"]["courier"]["dpis"] == [50, 200]
+    unknown = style_table(rest_plus_table(), {})
+    assert all(s["font"] is None for s in unknown["styles"].values()) and unknown["fonts"] == {}
 
 
 def test_per_style_figures() -> None:
-    t = style_table(rest_plus_table())
+    t = style_table(rest_plus_table(), FACTS)
     rer = {name: s["rer"] for name, s in t["styles"].items()}
     assert rer == {"colour-200dpi": 0.5, "courier-200dpi": 0.5, "courier-50dpi": 0.0,
                    "dejavu-200dpi": 1.0, "dejavu-50dpi": 0.5}
@@ -78,7 +81,7 @@ def test_per_style_figures() -> None:
 
 
 def test_font_and_dpi_averages_are_means_of_styles_not_pooled_units() -> None:
-    t = style_table(rest_plus_table())
+    t = style_table(rest_plus_table(), FACTS)
     dejavu, courier = t["fonts"]["dejavu"], t["fonts"]["courier"]
     assert dejavu["rer"] == pytest.approx((0.5 + 1.0) / 2)  # pooled units would give 2/3
     assert courier["rer"] == pytest.approx((0.0 + 0.5) / 2)
@@ -94,14 +97,14 @@ def test_font_and_dpi_averages_are_means_of_styles_not_pooled_units() -> None:
 
 
 def test_colour_is_compared_with_its_black_twin() -> None:
-    colour = style_table(rest_plus_table())["colour"]
+    colour = style_table(rest_plus_table(), FACTS)["colour"]
     assert colour["coloured_styles"] == ["colour-200dpi"] and colour["black_styles"] == ["dejavu-200dpi"]
     assert (colour["coloured"]["rer"], colour["coloured"]["n"]) == (0.5, 2)
     assert (colour["black"]["rer"], colour["black"]["n"], colour["black"]["n_errors"]) == (1.0, 1, 1)
 
 
 def test_heatmap_grid() -> None:
-    grid = style_table(rest_plus_table())["grid"]
+    grid = style_table(rest_plus_table(), FACTS)["grid"]
     assert (grid["fonts"], grid["dpis"]) == (["courier", "dejavu"], [50, 200])
     assert grid["rer"] == [[0.0, 0.5], [0.5, 1.0]]
     assert grid["ocr_ok_rer"] == [[None, 0.5], [1.0, 1.0]]
@@ -109,7 +112,7 @@ def test_heatmap_grid() -> None:
 
 
 def test_cross_style_in_the_style_table_excludes_items_with_an_error() -> None:
-    cross = style_table(rest_plus_table())["cross_style"]
+    cross = style_table(rest_plus_table(), FACTS)["cross_style"]
     assert (cross["n_items"], cross["n_errors"], cross["n"]) == (2, 1, 1)
     # i2 has an error; i1's image answer is 5 under every style: consistent and solved under all.
     assert (cross["consistency"], cross["mmc"], cross["n_cfr"], cross["cfr"]) == (1.0, 1.0, 1, 0.0)
@@ -140,10 +143,10 @@ def test_cross_style_consistency_and_cfr() -> None:
 
 
 def test_style_table_is_json_ready_and_handles_odd_inputs() -> None:
-    json.dumps(style_table(rest_plus_table()), allow_nan=False)
-    empty = style_table(pd.DataFrame())
+    json.dumps(style_table(rest_plus_table(), FACTS), allow_nan=False)
+    empty = style_table(pd.DataFrame(), FACTS)
     assert empty["styles"] == {} and empty["colour"] is None and empty["cross_style"]["n"] == 0
     assert empty["cross_style"]["consistency"] is None
-    single = style_table(pd.DataFrame(unit("i1", "1", "rest", "1", "1", "1")))
+    single = style_table(pd.DataFrame(unit("i1", "1", "rest", "1", "1", "1")), FACTS)
     assert single["styles"]["rest"]["font"] is None and single["fonts"] == {}
     json.dumps(single, allow_nan=False)
