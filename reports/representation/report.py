@@ -72,6 +72,7 @@ def curve_svg(doc: Mapping[str, Any]) -> str | None:
     ax.plot(layers, curve["image_to_text"], marker="s", linestyle="--", label="retrieval image→text")
     ax.plot(layers, curve["text_to_image"], marker="^", linestyle=":", label="retrieval text→image")
     ax.set_xlabel("layer (0 = embeddings)")
+    ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_ylim(min(0.0, *curve["cosine"]) - 0.05, 1.05)
     ax.legend(fontsize=8, loc="best")
     ax.grid(alpha=0.3)
@@ -98,6 +99,7 @@ def items_svg(doc: Mapping[str, Any]) -> str | None:
         offsets = [x + 0.25 * ((k % 9) / 8 - 0.5) for k in range(len(ys))]
         ax.scatter(offsets, ys, s=14, alpha=0.7)
     ax.set_xticks([0, 1], ["inconsistent", "consistent"])
+    ax.set_xlim(-0.5, 1.5)
     ax.set_ylabel(f"cosine at layer {doc['curve']['best_layer']}")
     ax.grid(alpha=0.3, axis="y")
     svg = _svg(fig)
