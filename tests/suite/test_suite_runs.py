@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
@@ -105,12 +106,20 @@ def test_gate_that_must_pass_passes_despite_findings(run_suite, xdist) -> None: 
     assert run.summary["tests"]["inconsistent"] == 3 and run.summary["tests"]["failed_other"] == 0
 
 
-def test_without_gates_an_inconsistency_fails_the_run(run_suite) -> None:  # type: ignore[no-untyped-def]
+def test_without_gates_an_inconsistency_fails_the_run(run_suite, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    junit = tmp_path / "junit.xml"
     with LocalServer(reply=_modality_blind) as server:
-        run = run_suite("--limit=2", *_server_args(server))
+        run = run_suite("--limit=2", *_server_args(server), f"--junitxml={junit}")
     assert run.result.ret == pytest.ExitCode.TESTS_FAILED
     out = run.result.stdout.str()
     assert "inconsistent across modalities: text=7  image=8  mixed=8" in out
+    # JUnit carries the verdict and compact JSON records without responses (those are in results.jsonl)
+    cases = ElementTree.parse(junit).getroot().iter("testcase")
+    props = [{p.get("name"): p.get("value") for p in case.iter("property")} for case in cases]
+    assert [p["restgate_verdict"] for p in props] == ["inconsistent", "inconsistent"]
+    records = json.loads(props[0]["restgate_records"])
+    assert len(records) == 4 and all("response" not in r for r in records)
+    assert run.records[0]["response"]
 
 
 def test_baseline_with_a_planted_flip_is_caught(run_suite, tmp_path) -> None:  # type: ignore[no-untyped-def]
