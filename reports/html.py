@@ -1,7 +1,8 @@
 """The HTML summary section and the per-test columns of the pytest-html report.
 
 Everything shown comes from summary.json or from the records; model output is untrusted, so every string from a
-model passes through `html.escape`. Charts are inline SVG, so the self-contained report needs no script or file.
+model passes through `html.escape`. Charts are inline SVG (drawn by matplotlib), so the self-contained report
+needs no script or file.
 """
 
 from __future__ import annotations
@@ -68,33 +69,19 @@ def metric_table(metrics: dict[str, Any]) -> str:
 
 
 def bar_chart(metrics: dict[str, Any]) -> str:
-    """Per dataset: accuracy of text, image and mixed, and RER, as grouped bars (inline SVG)."""
-    datasets = list(metrics.get("datasets", {}).items())
-    keys = (("acc_text", "text"), ("acc_image", "image"), ("acc_mixed", "mixed"), ("rer", "rer"))
-    bar, gap, height, top = 16, 26, 140, 20
-    width = max(340, 60 + len(datasets) * (len(keys) * bar + gap))
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + top + 50}" '
-             f'role="img" aria-label="accuracy and RER per dataset" font-size="11" font-family="sans-serif">']
-    for tick in (0.0, 0.5, 1.0):
-        y = top + height * (1 - tick)
-        parts.append(f'<line x1="40" x2="{width}" y1="{y}" y2="{y}" stroke="#ddd"/>'
-                     f'<text x="34" y="{y + 4}" text-anchor="end">{tick:.1f}</text>')
-    for i, (name, s) in enumerate(datasets):
-        x0 = 50 + i * (len(keys) * bar + gap)
-        for j, (key, label) in enumerate(keys):
-            value = s.get(key)
-            h = 0 if value is None else height * float(value)
-            parts.append(f'<rect x="{x0 + j * bar}" y="{top + height - h:.1f}" width="{bar - 2}" height="{h:.1f}" '
-                         f'fill="{MODALITY_COLOURS[label]}">'
-                         f"<title>{escape(name)} {label}: {_fmt(value)}</title></rect>")
-        parts.append(f'<text x="{x0 + len(keys) * bar / 2}" y="{top + height + 14}" text-anchor="middle">'
-                     f'{escape(name)}</text>')
-    for j, (_, label) in enumerate(keys):
-        x = 50 + j * 70
-        parts.append(f'<rect x="{x}" y="{top + height + 26}" width="10" height="10" fill="{MODALITY_COLOURS[label]}"/>'
-                     f'<text x="{x + 14}" y="{top + height + 35}">{"RER" if label == "rer" else "acc " + label}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+    """Per dataset: accuracy of text, image and mixed, and RER, as grouped bars with 95% Wilson whiskers.
+
+    Drawn by matplotlib as inline SVG (reports/many/charts.py); imported here, on the controller when the
+    report is written, never at plugin import.
+    """
+    from reports.many.charts import grouped_bars
+    from reports.many.figures import interval
+
+    datasets = metrics.get("datasets", {})
+    keys = (("acc_text", "acc text"), ("acc_image", "acc image"), ("acc_mixed", "acc mixed"), ("rer", "RER"))
+    series = [(key, label, MODALITY_COLOURS[key.removeprefix("acc_")]) for key, label in keys]
+    errors = {name: {key: interval(block, key) for key, _ in keys} for name, block in datasets.items()}
+    return grouped_bars(datasets, series, title="Accuracy per modality and RER, per dataset", errors=errors).strip()
 
 
 def _heat_colour(value: float | None, reverse: bool = False) -> str:
