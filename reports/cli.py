@@ -67,7 +67,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _represent(argv: list[str]) -> int:
     try:
-        from reports.representation.cli import main as represent_main  # type: ignore[import-not-found]
+        # the ignore covers an install without the optional representation package
+        from reports.representation.cli import main as represent_main  # type: ignore[import-not-found, unused-ignore]
     except ImportError:
         print("restgate represent: the representation analyses are not installed; run pip install -e .[repr]",
               file=sys.stderr)
@@ -129,11 +130,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         mine = runs_of(args.model, list_runs(report_dir))
         if not mine:
             raise ValueError(f"no run of model {args.model!r} under {report_dir}; `restgate runs` lists the models")
-        found = points(mine)
-        print("\n".join(trend_lines_text(args.model, found)))
+        trend = points(mine)
+        print("\n".join(trend_lines_text(args.model, trend)))
         slug = re.sub(r"[^A-Za-z0-9._-]+", "-", args.model).strip("-")
         target = args.html or report_dir / f"trend-{slug}.html"
-        print(f"page: {write_page(target, trend_html(args.model, found, target.parent))}")
+        print(f"page: {write_page(target, trend_html(args.model, trend, target.parent))}")
         return 0
     return _merge(args, report_dir)
 

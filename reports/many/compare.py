@@ -61,10 +61,10 @@ def _deltas(fa: dict[str, Any], fb: dict[str, Any]) -> dict[str, dict[str, Any]]
     for key in DELTA_KEYS:
         va, vb = fa.get(key), fb.get(key)
         na, nb = int(fa.get(INTERVAL_OF[key]) or 0), int(fb.get(INTERVAL_OF[key]) or 0)
-        both = va is not None and vb is not None
-        out[key] = {"a": va, "b": vb, "n_a": na, "n_b": nb, "delta": vb - va if both else None,
+        a, b = (None, None) if va is None or vb is None else (float(va), float(vb))
+        out[key] = {"a": va, "b": vb, "n_a": na, "n_b": nb, "delta": None if a is None or b is None else b - a,
                     "ci_a": interval(fa, key), "ci_b": interval(fb, key),
-                    "ci": newcombe(float(va), na, float(vb), nb) if both and na and nb else None}
+                    "ci": newcombe(a, na, b, nb) if a is not None and b is not None and na and nb else None}
     return out
 
 
