@@ -110,8 +110,12 @@ def paper_block(summary: dict[str, Any]) -> dict[str, Any]:
     return jsonable({
         "figure": PAPER.describe, "subset": PAPER.subset, "mean": PAPER.mean,
         "n": macro.get(OCR_OK + "n"), "n_datasets": macro.get("n_groups"), **figures,
-        "intervals": {m: list(intervals[m]) if intervals[m] else None for m in GATED_METRICS},
+        "intervals": {m: _as_list(intervals[m]) for m in GATED_METRICS},
     })
+
+
+def _as_list(interval: Interval | None) -> list[float] | None:
+    return None if interval is None else [interval[0], interval[1]]
 
 
 def describe_scope(figure: Figure, scope: str) -> str:
