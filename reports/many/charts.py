@@ -71,7 +71,7 @@ def grouped_bars(groups: Mapping[str, Mapping[str, Any]], series: Sequence[Serie
 def ranked_bars(rows: Sequence[tuple[str, float | None, tuple[float, float] | None, bool]], *, title: str,
                 xlabel: str) -> str:
     """Horizontal bars, best first: (label, value, interval or None, is a reference row drawn grey, hatched)."""
-    fig = _figure(6.5, 0.6 + 0.28 * max(3, len(rows)))
+    fig = _figure(7.5, 0.8 + 0.28 * max(3, len(rows)))
     ax = fig.add_subplot()
     labels = [r[0] for r in rows][::-1]
     values = [float(r[1] or 0.0) for r in rows][::-1]
@@ -87,10 +87,10 @@ def ranked_bars(rows: Sequence[tuple[str, float | None, tuple[float, float] | No
             v = float(r[1] or 0.0)
             ax.errorbar([v], [y], xerr=[[max(0.0, v - r[2][0])], [max(0.0, r[2][1] - v)]], fmt="none",
                         ecolor="#222", elinewidth=0.8, capsize=2)
-        ax.text(float(r[1] or 0.0) + 0.01, y, "–" if r[1] is None else f"{float(r[1]):.3f}", va="center",
-                fontsize=8)
+        right = max(float(r[1] or 0.0), r[2][1] if r[2] is not None else 0.0)
+        ax.text(right + 0.015, y, "–" if r[1] is None else f"{float(r[1]):.3f}", va="center", fontsize=8)
     ax.set_yticks(range(len(rows)), labels)
-    ax.set_xlim(0, 1.12)
+    ax.set_xlim(0, 1.15)
     ax.set_xlabel(xlabel)
     ax.set_title(title, loc="left", fontsize=10)
     ax.grid(axis="x", color="#e5e5e5")
@@ -101,7 +101,7 @@ def ranked_bars(rows: Sequence[tuple[str, float | None, tuple[float, float] | No
 
 def trend_lines(points: Sequence[tuple[str, Mapping[str, Any]]], series: Sequence[Series], *, title: str) -> str:
     """Figures over successive runs (x = run, in time order), one line per series; gaps where undefined."""
-    fig = _figure(max(5.0, 1.5 + 0.7 * len(points)), 3.0)
+    fig = _figure(max(7.5, 2.5 + 0.8 * len(points)), 3.6)
     ax = fig.add_subplot()
     xs = list(range(len(points)))
     for key, label, colour in series:

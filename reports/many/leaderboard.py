@@ -60,7 +60,7 @@ def cross_model_tests(found: list[Entry]) -> dict[str, dict[str, Any]]:
 
 def leaderboard_lines(found: list[Entry]) -> list[str]:
     """`restgate leaderboard` in the terminal: the measured rows, then the paper's reference rows."""
-    lines = [f"{'model':<26}{'OCR-ok RER':>11}{'OCR-ok CFR':>11}{'OCR-ok sh.':>11}{'MMC':>7}"
+    lines = [f"{'model':<31}{'OCR-ok RER':>11}{'OCR-ok CFR':>11}{'OCR-ok sh.':>11}{'MMC':>7}"
              f"{'text':>7}{'image':>7}{'mixed':>7}{'n':>6}  run"]
     for e in found:
         m = e.figures["mean"]
@@ -68,9 +68,9 @@ def leaderboard_lines(found: list[Entry]) -> list[str]:
                                     "acc_text", "acc_image", "acc_mixed")]
         text = "".join(("-" if v is None else f"{v:.3f}").rjust(w) for v, w in zip(cells, (11, 11, 11, 7, 7, 7, 7),
                                                                                      strict=True))
-        lines.append(f"{e.run.model[:25]:<26}{text}{m.get('n', 0):>6}  {e.run.name}")
+        lines.append(f"{e.run.model[:30]:<31}{text}{m.get('n', 0):>6}  {e.run.name}")
     for name, rer, cfr in PAPER_ROWS:
-        lines.append(f"{'paper: ' + name:<26}{rer:>11.3f}{cfr:>11.3f}{'':>11}   (reference, published)")
+        lines.append(f"{'paper: ' + name:<31}{rer:>11.3f}{cfr:>11.3f}{'':>11}   (reference, published)")
     for key, result in cross_model_tests(found).items():
         t = "-" if result["t"] is None else f"{result['t']:.2f}"
         why = f" ({result['note']})" if result.get("note") else ""
@@ -116,7 +116,7 @@ def leaderboard_html(found: list[Entry], base: Path) -> str:
     ranked = [(e.run.model, e.figures["mean"].get("ocr_ok_rer"), mean_interval(e.figures, "ocr_ok_rer"), False)
               for e in found] + [(f"paper: {n}", rer, None, True) for n, rer, _ in PAPER_ROWS]
     ranked.sort(key=lambda r: -(r[1] or 0.0))
-    chart = ranked_bars(ranked, title="RER on the OCR-correct subset (grey hatched: the paper's published rows)",
+    chart = ranked_bars(ranked, title="RER, OCR-correct subset (grey hatched: the paper's rows)",
                         xlabel="RER, OCR-correct subset, mean over datasets")
     accuracy = grouped_bars({e.run.model: e.figures["mean"] for e in found},
                             [("acc_text", "acc text", COLOURS["text"]), ("acc_image", "acc image", COLOURS["image"]),

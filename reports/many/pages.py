@@ -18,7 +18,8 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:22px 0 6px}
 .sub{color:#555;margin:0 0 14px}
 table{border-collapse:collapse;font-size:13px;margin:6px 0 14px}
 th,td{border:1px solid #d0d0d0;padding:3px 8px;text-align:right;vertical-align:top}
-th{background:#f3f3f3}th:first-child,td:first-child,td.l,th.l{text-align:left}
+th{background:#f3f3f3}th:first-child,td:first-child{text-align:left}
+#restgate-runs td:nth-child(2),#restgate-runs td:last-child,#restgate-leaderboard td:nth-child(2){text-align:left}
 tr.ref td{color:#555;background:#fafafa;font-style:italic}
 .pass{color:#1a7f37;font-weight:600}.fail{color:#cf222e;font-weight:600}.none{color:#777}
 .note{color:#555;font-size:12px;max-width:1000px}

@@ -40,14 +40,15 @@ def trend_lines_text(model: str, found: list[tuple[Run, dict[str, Any]]]) -> lis
 def trend_html(model: str, found: list[tuple[Run, dict[str, Any]]], base: Path) -> str:
     labels = [run.started.replace("T", " ")[:16] or run.name for run, _ in found]
     chart = trend_lines(list(zip(labels, [f for _, f in found], strict=True)), SERIES,
-                        title=f"{model}: figures per run (pooled, primary strategy, default rendering)")
+                        title=f"{model}: RER / CFR / MMC per run")
     rows = [[fmt(label), link(run.path / "report.html", base, run.name), fmt(f.get("n")),
              *(with_ci(f.get(k), interval(f, k)) for k, _, _ in SERIES), fmt(run.info.get("seed")),
              escape(str((run.summary.get("versions") or {}).get("restgate", "–")))]
             for label, (run, f) in zip(labels, found, strict=True)]
     body = chart + table(["started", "run", "n", *(label for _, label, _ in SERIES), "seed", "restgate"],
                          rows[::-1], ident="restgate-trend")
-    body += ('<p class="note">Each point is one run folder of this model. Runs with other seeds or datasets ask '
+    body += ('<p class="note">Each point is one run folder of this model: figures pooled over datasets, primary '
+             "strategy, default rendering. Runs with other seeds or datasets ask "
              "other questions: compare like with like (<code>restgate compare</code> shows what two runs share)."
              "</p>")
     return page(f"restgate trend: {model}", f"{len(found)} run(s), newest last on the chart", body)
