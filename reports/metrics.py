@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from reports.records import ANSWER_MODALITIES, StyleFacts
+from reports.records import ANSWER_MODALITIES, OCR_OK, StyleFacts
 
 UNIT_KEY: tuple[str, ...] = ("item_id", "dataset", "style", "strategy")
 UNIT_COLUMNS: tuple[str, ...] = (
@@ -26,8 +26,6 @@ UNIT_COLUMNS: tuple[str, ...] = (
 )
 RATES: tuple[str, ...] = ("rer", "mmc", "cfr", *(f"acc_{m}" for m in ANSWER_MODALITIES))
 CER_STATS: tuple[str, ...] = ("cer_mean", "cer_median", "ocr_exact_share")
-OCR_OK = "ocr_ok_"
-"""Prefix of the figures restricted to units whose OCR was exact (CER 0 with whitespace removed)."""
 AVERAGED: tuple[str, ...] = (*RATES, *CER_STATS, *(OCR_OK + k for k in RATES))
 """The figures that macro averages (over datasets, over DPIs, over fonts) take the mean of."""
 NOTES = (

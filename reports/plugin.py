@@ -20,11 +20,8 @@ from reports.baseline import load_baseline, save_baseline
 from reports.collector import Collector, records_of
 from reports.figures import MEANS, SUBSETS, Figure, describe_scope, gate_figures, gate_intervals
 from reports.gates import GATED, GateResult, check_count, check_threshold, parse_thresholds
-from reports.metrics import regressions
 from reports.records import RUN_INFO_KEY, THUMBNAIL_KEY, RunInfo
 from reports.rundir import is_rest_run, make_run_dir
-from reports.summary import build_summary
-from reports.terminal import summary_lines
 
 PLUGIN_NAME = "restgate-results"
 
@@ -131,6 +128,9 @@ class Results:
         if self.summary is not None:
             return
         self.collector.close()
+        from reports.metrics import regressions  # pandas and scipy: only here, on the controller
+        from reports.summary import build_summary
+
         self.summary = build_summary(self.collector.records, self.collector.outcomes, self.run.as_json(),
                                      primary_strategy=self.run.primary_strategy, started=self.started)
         if self.baseline is not None:
@@ -189,6 +189,8 @@ class Results:
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.summary is None:
             return
+        from reports.terminal import summary_lines  # pandas, via the colour table
+
         terminalreporter.write_sep("=", "restgate summary")
         for line in summary_lines(self.summary, self.gates, self.regression, str(self.run_dir)):
             markup = {}

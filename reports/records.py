@@ -67,6 +67,8 @@ class Record(TypedDict):
     """Characters of the item the style's face lacks, drawn in the fallback face (renderers/fallback.py)."""
 
 
+OCR_OK = "ocr_ok_"
+"""Prefix of the figures restricted to units whose OCR was exact (CER 0 with whitespace removed)."""
 THUMBNAIL_KEY = pytest.StashKey[str]()
 """Per-test stash slot for the rendered item's thumbnail (base64 PNG) that the HTML report shows."""
 

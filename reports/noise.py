@@ -1,0 +1,250 @@
+"""The noise floor of a `--repeats K` run: how much of the inconsistency sampling noise alone explains.
+
+Why: RER counts an item as inconsistent when its text, image and mixed answers differ; for a model that is not
+deterministic part of that is noise it would also show by asking the text question twice. With K repeats per
+modality (reports/repeats.py defines the per-item figures) the run-level figures are means over
+the scored units (an errored unit is excluded, as everywhere):
+
+- `self_agreement[m]`: probability that two draws of modality m agree.
+- `rer_expected`: probability that one draw of each modality agrees (the RER over all K^3 repeat combinations;
+  the headline RER of the metrics table is the same figure on repeat 0 only, comparable with K = 1 runs).
+- `rer_noise`: the *noise floor* of RER, the probability that three draws of the text modality agree: the RER
+  the model would get if its image and mixed pathways answered exactly like its text pathway. Expressed as
+  inconsistency, 1 - rer_noise is the inconsistency that noise alone produces.
+- `rer_below_noise` = rer_noise - rer_expected: the RER lost to the modality beyond the noise (about 0 when the
+  modality changes nothing, whatever the noise; positive when a pathway shifts the answers; it can be negative
+  when the image pathway is *less* noisy than the text one). Its 95% interval is the paired t interval over
+  units. `--max-rer-below-noise X` gates on it: a maximum, because under "no modality effect" the RER sits at
+  its noise floor, so "RER above noise" would be a figure whose good value is 0 and whose threshold would have
+  to be negative; the shortfall reads as "at most X of the items' agreement may be lost to the modality".
+  Under `--gate-on=lower-bound` it is judged on the interval's upper end (the conservative side).
+- `majority_rer`: share of units whose majority answers agree; `ties`: units with a tied modality;
+  `shifted`: units whose exact test rejects one shared distribution; `inconsistent`: the test verdicts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+import pytest
+
+from reports.gates import OVERALL, GateResult
+from reports.repeats import ALPHA, MODALITIES, RepeatVerdict, judge_repeats, noise_rer
+
+OPTION = "--max-rer-below-noise"
+FIGURE = "rer_below_noise"
+MIN_REPEATS = 3
+"""The noise floor needs three text answers per item."""
+UnitKey = tuple[str, str, str]
+
+
+def has_repeats(records: Sequence[Mapping[str, Any]]) -> bool:
+    return any("repeat" in r for r in records)
+
+
+def first_repeat(records: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The records of repeat 0 only: the paper's single-call figures, comparable with a K = 1 run."""
+    return [r for r in records if not r.get("repeat")]
+
+
+def unit_verdicts(records: Sequence[Mapping[str, Any]], strategy: str) -> tuple[dict[UnitKey, RepeatVerdict], int]:
+    """Per unit (item, dataset, style) of `strategy`: the repeat verdict; and how many units errored."""
+    answers: dict[UnitKey, dict[str, list[tuple[int, str | None]]]] = defaultdict(lambda: defaultdict(list))
+    errored: set[UnitKey] = set()
+    for r in records:
+        if r.get("strategy") != strategy or "repeat" not in r:
+            continue
+        key = (str(r["item_id"]), str(r["dataset"]), str(r["style"]))
+        if r.get("error"):
+            errored.add(key)
+        if r["modality"] in MODALITIES:
+            answers[key][r["modality"]].append((int(r["repeat"]), r["answer"]))
+    verdicts = {}
+    for key, by in answers.items():
+        if key in errored or any(not by.get(m) for m in MODALITIES):
+            continue
+        verdicts[key] = judge_repeats({m: [a for _, a in sorted(by[m], key=lambda ra: ra[0])] for m in MODALITIES})
+    return verdicts, len(errored)
+
+
+def _mean(values: Sequence[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return sum(present) / len(present) if present else None
+
+
+def _block(verdicts: Sequence[RepeatVerdict]) -> dict[str, Any]:
+    from reports.stats import paired_t
+
+    with_floor = [v for v in verdicts if v.noise_rer is not None]
+    shortfall = paired_t([v.noise_rer or 0.0 for v in with_floor], [v.expected_rer for v in with_floor])
+    mean = shortfall["mean_diff"]
+    low, high = shortfall["ci_low"], shortfall["ci_high"]
+    if mean is not None and low is None and shortfall["note"] == "zero variance of the differences":
+        low = high = mean  # every unit gives the same figure: no sampling spread over units
+    return {
+        "n": len(verdicts),
+        "n_noise": len(with_floor),
+        "rer_expected": _mean([v.expected_rer for v in verdicts]),
+        "rer_noise": _mean([v.noise_rer for v in verdicts]),
+        FIGURE: mean,
+        FIGURE + "_ci": None if low is None else [low, high],
+        FIGURE + "_p": shortfall["p_value"],
+        "self_agreement": {m: _mean([v.distributions[m].self_agreement for v in verdicts]) for m in MODALITIES},
+        "noise_rer_by_modality": {
+            m: _mean([_cube(v, m) for v in verdicts]) for m in MODALITIES
+        },
+        "majority_rer": _mean([float(v.majority_consistent) for v in verdicts]),
+        "ties": sum(1 for v in verdicts if v.ties),
+        "shifted": sum(1 for v in verdicts if v.shifted),
+        "inconsistent": sum(1 for v in verdicts if not v.consistent),
+    }
+
+
+def _cube(verdict: RepeatVerdict, modality: str) -> float | None:
+    return noise_rer(verdict.distributions[modality])
+
+
+def noise_summary(records: Sequence[Mapping[str, Any]], strategy: str) -> dict[str, Any] | None:
+    """summary.json's `noise` block (None for a run without repeats)."""
+    if not has_repeats(records):
+        return None
+    verdicts, n_errors = unit_verdicts(records, strategy)
+    k = max((int(r["repeat"]) for r in records if "repeat" in r), default=0) + 1
+    by_dataset: dict[str, list[RepeatVerdict]] = defaultdict(list)
+    for (_, dataset, _), verdict in verdicts.items():
+        by_dataset[dataset].append(verdict)
+    return {
+        "repeats": k,
+        "alpha": ALPHA,
+        "strategy": strategy,
+        "n_errors": n_errors,
+        **_block(list(verdicts.values())),
+        "datasets": {name: _block(vs) for name, vs in sorted(by_dataset.items())},
+        "units": [
+            {"item_id": item, "dataset": dataset, "style": style, **verdict.as_json()}
+            for (item, dataset, style), verdict in sorted(verdicts.items())
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class NoiseThreshold:
+    """`--max-rer-below-noise`: rer_noise - rer_expected at most `value` in `scope` (a dataset or overall)."""
+
+    scope: str
+    value: float
+
+    @property
+    def label(self) -> str:
+        return "max-rer-below-noise" + ("" if self.scope == OVERALL else f"[{self.scope}]")
+
+
+def parse_noise_thresholds(raw: str | None) -> list[NoiseThreshold]:
+    """`0.05` or `soebench:0.05,mmlu:0.1` (shares in [0, 1]), as the other gates."""
+    if not raw:
+        return []
+    out = []
+    for part in raw.split(","):
+        scope, _, value = part.strip().rpartition(":")
+        try:
+            number = float(value)
+        except ValueError:
+            raise pytest.UsageError(f"{OPTION}: {part.strip()!r} is not a share like 0.05 or dataset:0.05") from None
+        if not 0.0 <= number <= 1.0:
+            raise pytest.UsageError(f"{OPTION}: {number} is outside [0, 1] (a share of items, not a percent)")
+        out.append(NoiseThreshold(scope.strip() or OVERALL, number))
+    return out
+
+
+def check_noise(threshold: NoiseThreshold, noise: Mapping[str, Any] | None, gate_on: str = "point") -> GateResult:
+    """Judge the shortfall on its point estimate, or (lower-bound) on the upper end of its 95% interval."""
+    figure = "RER over repeats vs its noise floor (three text draws)"
+    block = None if noise is None else (noise if threshold.scope == OVERALL else noise["datasets"].get(threshold.scope))
+    actual = None if block is None else block.get(FIGURE)
+    judged_on = "point"
+    if actual is not None and gate_on == "lower-bound" and block is not None and block.get(FIGURE + "_ci"):
+        actual, judged_on = block[FIGURE + "_ci"][1], "upper bound"
+    if actual is None:
+        return GateResult(threshold.label, threshold.value, None, False, judged_on, figure=figure)
+    return GateResult(threshold.label, threshold.value, actual, actual <= threshold.value, judged_on, figure=figure)
+
+
+def _f(value: Any, digits: int = 3) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def noise_lines(noise: Mapping[str, Any] | None) -> list[str]:
+    """The terminal's noise-floor lines."""
+    if not noise:
+        return []
+    ci = noise.get(FIGURE + "_ci")
+    interval = f" [{_f(ci[0])}, {_f(ci[1])}]" if ci else ""
+    sa = noise.get("self_agreement") or {}
+    return [
+        f"noise floor (--repeats {noise['repeats']}, {noise['n']} units): RER over repeats "
+        f"{_f(noise.get('rer_expected'))}, noise-only RER {_f(noise.get('rer_noise'))} (three text draws agree), "
+        f"RER below noise {_f(noise.get(FIGURE))}{interval}",
+        "  self-agreement " + " ".join(f"{m} {_f(sa.get(m))}" for m in MODALITIES)
+        + f"; majority RER {_f(noise.get('majority_rer'))} ({noise.get('ties', 0)} with ties); "
+        f"{noise.get('shifted', 0)} shifted beyond noise (exact test p<{noise.get('alpha')}), "
+        f"{noise.get('inconsistent', 0)} inconsistent by the noise-aware verdict",
+    ]
+
+
+def noise_html(noise: Mapping[str, Any] | None) -> str:
+    """The report's noise-floor table: RER beside its noise floor, self-agreement per modality."""
+    if not noise:
+        return ""
+    head = ("<tr><th>scope</th><th>n</th><th>RER over repeats</th><th>noise-only RER</th><th>RER below noise "
+            "[95% CI]</th>" + "".join(f"<th>self-agreement {m}</th>" for m in MODALITIES)
+            + "<th>majority RER</th><th>ties</th><th>shifted</th></tr>")
+
+    def row(name: str, b: Mapping[str, Any]) -> str:
+        ci = b.get(FIGURE + "_ci")
+        sa = b.get("self_agreement") or {}
+        return (f"<tr><td>{escape(name)}</td><td>{b.get('n')}</td><td>{_f(b.get('rer_expected'))}</td>"
+                f"<td>{_f(b.get('rer_noise'))}</td><td>{_f(b.get(FIGURE))}"
+                + (f" [{_f(ci[0])}, {_f(ci[1])}]" if ci else "") + "</td>"
+                + "".join(f"<td>{_f(sa.get(m))}</td>" for m in MODALITIES)
+                + f"<td>{_f(b.get('majority_rer'))}</td><td>{b.get('ties')}</td><td>{b.get('shifted')}</td></tr>")
+
+    rows = [row(name, b) for name, b in (noise.get("datasets") or {}).items()] + [row("all", noise)]
+    return (f'<h3>Noise floor (--repeats {noise["repeats"]})</h3><table class="rg-table" id="restgate-noise">'
+            f"{head}{''.join(rows)}</table><p class=\"rg-note\">RER over repeats: one draw per modality agrees; "
+            "noise-only RER: three text draws agree (the RER if image and mixed answered like text); RER below "
+            f"noise is their difference. Shifted: the exact test on the repeat answers rejects one shared "
+            f"distribution at p&lt;{noise.get('alpha')}. The metrics table above is repeat 0 only.</p>")
+
+
+def repeat_cells(records: Sequence[Mapping[str, Any]], strategy: str) -> list[str] | None:
+    """The result row's Text/Image/Mixed cells as distributions (None for a record list without repeats)."""
+    if not has_repeats(records):
+        return None
+    verdicts, _ = unit_verdicts(records, strategy)
+    if len(verdicts) != 1:
+        return None
+    verdict = next(iter(verdicts.values()))
+    return [f'<td class="col-rg-{m}">{escape(verdict.distributions[m].describe())}</td>' for m in MODALITIES]
+
+
+def distributions_html(records: Sequence[Mapping[str, Any]], strategy: str) -> str:
+    """The drill-down extra: each modality's answer distribution over the repeats, and the exact test."""
+    verdicts, _ = unit_verdicts(records, strategy)
+    parts = []
+    for verdict in verdicts.values():
+        rows = "".join(
+            f"<tr><td>{m}</td><td>{escape(verdict.distributions[m].describe())}</td>"
+            f"<td>{_f(verdict.distributions[m].self_agreement)}</td></tr>" for m in MODALITIES
+        )
+        parts.append(
+            '<table class="rg-table"><tr><th>modality</th><th>answers over the repeats</th>'
+            f"<th>self-agreement</th></tr>{rows}</table><p>exact test p={verdict.p_value:.3g}; majority "
+            f"{'agrees' if verdict.majority_consistent else 'differs'}"
+            + (f"; tie in {escape(', '.join(verdict.ties))}" if verdict.ties else "")
+            + f"; verdict {'consistent' if verdict.consistent else 'inconsistent'} within noise</p>"
+        )
+    return "".join(parts)
