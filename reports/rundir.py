@@ -1,8 +1,14 @@
-"""Where a run's outputs go: one folder per run under reports/runs/ (git-ignored), named by time and model."""
+"""Where a run's outputs go: one folder per run under reports/runs/ (git-ignored), named by time and model.
+
+A run folder holds a `RUNNING` marker from its start until summary.json lands, so a folder whose run was
+killed (SIGKILL, a CI timeout) is recognisable as unfinished; a run stopped by a usage error leaves no folder.
+"""
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import time
 from pathlib import Path
 
@@ -18,19 +24,57 @@ def run_id(model: str, now: float | None = None) -> str:
     return f"{stamp}-{slug}"
 
 
+RUNNING = "RUNNING"
+"""The marker of a run folder whose run has not finished (written at start, removed after summary.json)."""
+
+
 def make_run_dir(root: Path | None, model: str) -> Path:
-    """Create a fresh run folder (a suffix keeps two runs in the same second apart)."""
-    base = (root or REPORTS_ROOT) / run_id(model)
-    base.parent.mkdir(parents=True, exist_ok=True)
-    n = 1
-    while True:
-        path = base if n == 1 else base.with_name(f"{base.name}-{n}")
-        try:
-            path.mkdir()  # atomic: two runs starting in the same second cannot take the same folder
-        except FileExistsError:
-            n += 1
-            continue
-        return path
+    """Create a fresh run folder with its `RUNNING` marker (a suffix keeps two runs in the same second apart).
+
+    A report folder that cannot be written is a usage error here, at start-up, before any model call.
+    """
+    parent = root or REPORTS_ROOT
+    base = parent / run_id(model)
+    try:
+        base.parent.mkdir(parents=True, exist_ok=True)
+        n = 1
+        while True:
+            path = base if n == 1 else base.with_name(f"{base.name}-{n}")
+            try:
+                path.mkdir()  # atomic: two runs starting in the same second cannot take the same folder
+            except FileExistsError:
+                n += 1
+                continue
+            break
+    except OSError as exc:
+        raise pytest.UsageError(
+            f"--report-dir {parent}: cannot create a run folder there ({exc.strerror or exc}); "
+            "give a writable folder"
+        ) from None
+    try:
+        (path / RUNNING).write_text(f"pid {os.getpid()} started {time.strftime('%Y-%m-%dT%H:%M:%S')}\n")
+    except OSError as exc:
+        shutil.rmtree(path, ignore_errors=True)
+        raise pytest.UsageError(
+            f"--report-dir {parent}: cannot write in {path} ({exc.strerror or exc}); give a writable folder"
+        ) from None
+    return path
+
+
+def mark_finished(run_dir: Path) -> None:
+    """summary.json has landed: the run folder is no longer unfinished."""
+    (run_dir / RUNNING).unlink(missing_ok=True)
+
+
+def is_unfinished(run_dir: Path) -> bool:
+    """True for a run folder whose run never wrote its summary (killed, or still running)."""
+    return (run_dir / RUNNING).is_file()
+
+
+def discard_run_dir(run_dir: Path) -> None:
+    """Remove a folder this process created for a run that never started (a usage error): no empty folders."""
+    shutil.rmtree(run_dir, ignore_errors=True)
+
 
 def is_rest_run(config: pytest.Config) -> bool:
     """True when the run includes the benchmark (tests_rest/), not only the project's own tests (`pytest tests`)."""

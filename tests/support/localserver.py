@@ -15,6 +15,7 @@ import argparse
 import contextlib
 import itertools
 import json
+import random
 import threading
 import time
 from collections import deque
@@ -27,8 +28,20 @@ ReplyFn = Callable[[list[dict[str, Any]]], str]
 KEEP_REQUESTS = 10_000
 """Request bodies kept for assertions; a long-running standalone server forgets older ones."""
 FaultKind = Literal[
-    "none", "rate_limit", "server_error", "bad_request", "unauthorized", "slow", "malformed", "empty"
+    "none", "rate_limit", "server_error", "bad_request", "unauthorized", "slow", "malformed", "empty",
+    "overloaded", "not_json", "bad_utf8", "surrogate", "huge", "hostile_error", "hostile_reply", "mix",
 ]
+"""`overloaded`: Anthropic's 529; `not_json`: a 200 whose body is not JSON; `bad_utf8`: a 200 whose content
+holds invalid UTF-8 bytes; `surrogate`: a reply with a lone surrogate escape (`"\\ud800"`); `huge`: a reply of
+`size` characters; `hostile_error` / `hostile_reply`: ANSI CSI/OSC sequences and BEL in an error message / a
+reply; `mix`: each request draws one of `MIX` (seeded by `seed`), for soak tests."""
+MIX: tuple[tuple[FaultKind, float], ...] = (
+    ("none", 0.55), ("rate_limit", 0.1), ("server_error", 0.08), ("overloaded", 0.08), ("slow", 0.05),
+    ("malformed", 0.07), ("empty", 0.07),
+)
+"""The `mix` fault's draw: kind and weight (429s carry Retry-After; `slow` outlasts a short call timeout)."""
+HOSTILE = "\x1b[2J\x1b[H\x1b]0;pwned\x07\x1b]8;;http://evil.example/\x1b\\click\x1b]8;;\x1b\\\x07\x9b31m"
+"""Clear screen, cursor home, window title, an OSC-8 hyperlink, BEL and a C1 CSI: what a terminal must not get."""
 
 
 @dataclass(frozen=True)
@@ -45,13 +58,15 @@ class Fault:
     retry_after_s: float | None = None
     retry_after_ms: int | None = None
     delay_s: float = 30.0
+    size: int = 1_000_000
+    seed: int = 0
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Fault:
         return cls(
             **{
                 k: data[k]
-                for k in ("kind", "count", "retry_after_s", "retry_after_ms", "delay_s")
+                for k in ("kind", "count", "retry_after_s", "retry_after_ms", "delay_s", "size", "seed")
                 if k in data
             }
         )
@@ -81,6 +96,7 @@ class _State:
     lock: threading.Lock = field(default_factory=threading.Lock)
     stopping: threading.Event = field(default_factory=threading.Event)
     ids: itertools.count = field(default_factory=itertools.count)
+    draw: random.Random = field(default_factory=random.Random)
 
 
 def _reference_reply(messages: list[dict[str, Any]]) -> str:
@@ -152,7 +168,8 @@ class _Handler(BaseHTTPRequestHandler):
             state.latency_s = float(json.loads(raw or b"{}").get("latency_s", 0.0))
             self._send_json(200, {"ok": True, "latency_s": state.latency_s})
             return
-        if not self.path.rstrip("/").endswith("/chat/completions"):
+        anthropic = self.path.rstrip("/").endswith("/messages") and not self.path.endswith("/chat/messages")
+        if not self.path.rstrip("/").endswith("/chat/completions") and not anthropic:
             self._error(404, f"no route {self.path}", "not_found")
             return
         try:
@@ -166,6 +183,9 @@ class _Handler(BaseHTTPRequestHandler):
                     fault = Fault()
                 else:
                     state.fault_left -= 1
+            if fault.kind == "mix":
+                kinds, weights = zip(*MIX, strict=True)
+                fault = Fault(state.draw.choices(kinds, weights)[0], retry_after_s=0.05, delay_s=fault.delay_s)
             state.received += 1
             state.requests.append(
                 ReceivedRequest(
@@ -179,10 +199,19 @@ class _Handler(BaseHTTPRequestHandler):
             request_no = next(state.ids)
         if state.latency_s > 0:
             state.stopping.wait(state.latency_s)
-        self._answer(fault, body, request_no)
+        self._answer(fault, body, request_no, anthropic)
 
-    def _answer(self, fault: Fault, body: Any, request_no: int) -> None:
+    def _answer(self, fault: Fault, body: Any, request_no: int, anthropic: bool = False) -> None:
         state = self.server.state
+        if fault.kind == "overloaded":
+            self._send_json(529, {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}})
+            return
+        if fault.kind == "hostile_error":
+            self._error(500, f"upstream failed {HOSTILE} (local test server)", "server_error")
+            return
+        if fault.kind == "not_json":
+            self._send(200, b"<html><body>502 Bad Gateway</body></html>")
+            return
         if fault.kind == "rate_limit":
             headers = {}
             if fault.retry_after_s is not None:
@@ -211,28 +240,45 @@ class _Handler(BaseHTTPRequestHandler):
         messages = body["messages"]
         try:
             text = "" if fault.kind == "empty" else (state.reply or _reference_reply)(messages)
+            if fault.kind == "huge":
+                text = (text + " ") + "x" * max(0, fault.size - len(text) - 1)
+            elif fault.kind == "hostile_reply":
+                text = f"{HOSTILE}{text}"
         except Exception as exc:  # a reply function's bug is the server's 500, as with a real server
             self._error(500, f"reply function failed: {type(exc).__name__}: {exc}", "server_error")
             return
         prompt_tokens = _approx_tokens(messages)
         completion_tokens = len(text) // 4 + 1
-        self._send_json(
-            200,
-            {
-                "id": f"chatcmpl-local-{request_no}",
-                "object": "chat.completion",
-                "created": int(time.time()),
-                "model": str(body.get("model", "reference")),
-                "choices": [
-                    {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
-                ],
-                "usage": {
-                    "prompt_tokens": prompt_tokens,
-                    "completion_tokens": completion_tokens,
-                    "total_tokens": prompt_tokens + completion_tokens,
-                },
-            },
-        )
+        if anthropic:
+            self._send_json(200, {
+                "id": f"msg_local_{request_no}", "type": "message", "role": "assistant",
+                "model": str(body.get("model", "reference")), "content": [{"type": "text", "text": text}],
+                "stop_reason": "end_turn", "stop_sequence": None,
+                "usage": {"input_tokens": prompt_tokens, "output_tokens": completion_tokens},
+            })
+            return
+        if fault.kind in ("surrogate", "bad_utf8"):
+            marker = '"content": "' + ("\\ud800" if fault.kind == "surrogate" else "\ufffd")
+            payload = json.dumps(_completion(body, text, request_no, prompt_tokens, completion_tokens))
+            payload = payload.replace('"content": "', marker, 1)
+            raw = payload.encode()
+            if fault.kind == "bad_utf8":
+                raw = raw.replace("\ufffd".encode(), b"\xff\xfe", 1)
+            self._send(200, raw)
+            return
+        self._send_json(200, _completion(body, text, request_no, prompt_tokens, completion_tokens))
+
+
+def _completion(body: Mapping[str, Any], text: str, request_no: int, prompt: int, completion: int) -> dict[str, Any]:
+    """An OpenAI chat.completion body answering `text`."""
+    return {
+        "id": f"chatcmpl-local-{request_no}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": str(body.get("model", "reference")),
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion},
+    }
 
 
 class _Server(ThreadingHTTPServer):
@@ -254,6 +300,7 @@ class _Server(ThreadingHTTPServer):
         with self.state.lock:
             self.state.fault = fault
             self.state.fault_left = fault.count
+            self.state.draw = random.Random(fault.seed)
 
 
 class LocalServer:
