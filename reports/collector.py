@@ -15,6 +15,7 @@ from typing import IO, Any
 import pytest
 
 from reports.records import KIND_PROPERTY, RECORD_PROPERTY, VERDICT_PROPERTY, Record
+from reports.untrusted import printable
 
 
 @dataclass
@@ -52,7 +53,7 @@ class JUnitRecords(list[Record]):
     (which takes `str()` of each property) as compact JSON without the responses (they are in results.jsonl)."""
 
     def __str__(self) -> str:
-        slim = [{k: v for k, v in r.items() if k != "response"} for r in self]
+        slim = [{k: printable(v) if isinstance(v, str) else v for k, v in r.items() if k != "response"} for r in self]
         return json.dumps(slim, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -80,6 +81,8 @@ class Collector:
         self.records: list[Record] = []
         self.outcomes = Outcomes()
         self._seen: set[str] = set()
+        self.finished: set[str] = set()
+        """Benchmark tests that reached a verdict (passed, failed, errored in setup, skipped)."""
         self._file: IO[str] | None = None
         if results_path is not None:
             results_path.parent.mkdir(parents=True, exist_ok=True)
@@ -105,6 +108,8 @@ class Collector:
 
     def _count(self, report: pytest.TestReport) -> None:
         o = self.outcomes
+        if report.when == "call" or (report.when == "setup" and not report.passed):
+            self.finished.add(report.nodeid)
         if report.when == "call":
             if report.passed:
                 o.passed += 1

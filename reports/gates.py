@@ -47,10 +47,14 @@ class GateResult:
     count: bool = False
     figure: str = ""
     """Which figure was judged ("OCR-correct subset, mean over datasets"); empty for count gates."""
+    note: str = ""
+    """A gate that says its own words (data, datasets, budget, rate comparison) instead of target/actual."""
 
     @property
     def line(self) -> str:
         on = f"; judged on {self.figure}" if self.figure else ""
+        if self.note:
+            return f"{'PASS' if self.passed else 'FAIL'} {self.label}: {self.note}"
         if self.actual is None:
             return f"{'PASS' if self.passed else 'FAIL'} {self.label}: target {self.target:g}, no data{on}"
         gap = self.actual - self.target

@@ -65,6 +65,20 @@ class Record(TypedDict):
     """The text colour's name when the style colours each item ("red", ...; see renderers.COLOURS), else None."""
     fallback_chars: NotRequired[str]
     """Characters of the item the style's face lacks, drawn in the fallback face (renderers/fallback.py)."""
+    repeat: NotRequired[int]
+    """`--repeats K` > 1 only: which of the K repeats of its call this record is (0 .. K-1; the OCR call: 0)."""
+    seed: NotRequired[int | None]
+    """`--repeats K` > 1 only: the `seed` the request carried (None for repeat 0 or a provider without seeds)."""
+    sanitized: NotRequired[bool]
+    """True when the reply held code points no file can store (lone surrogates), replaced by U+FFFD."""
+    error_kind: NotRequired[str | None]
+    """For a failed call: rate_limited, transient or permanent (fixtures/models/retry.py)."""
+    digest: NotRequired[str]
+    """The unit's identity: sha256 of dataset, item content, gold, style, prompt and renderer versions
+    (fixtures/evaluation/identity.py); baselines match units by it."""
+    shared: NotRequired[bool]
+    """True when this record reuses a call another record of the run consumed first (REST+ text call, the
+    second strategy's OCR/text): its cost is counted once, on that first record."""
 
 
 OCR_OK = "ocr_ok_"
@@ -99,6 +113,11 @@ class RunInfo:
     styles: Mapping[str, StyleFacts] = field(default_factory=dict)
     """Every style this run renders with, by name."""
     details: Callable[[], dict[str, Any]] = dict
+    spend: Callable[[], dict[str, Any]] | None = None
+    """What the run sent to the provider, counted at the client in every process (fixtures/models/spend.py);
+    called once after the test loop. None: count from the records (a run without the fixtures plugin)."""
+    repeats: int = 1
+    """`--repeats K`: how many times each answer call is made (the noise floor needs K >= 3)."""
 
     @property
     def primary_strategy(self) -> Strategy:

@@ -16,27 +16,60 @@ from reports.collector import Outcomes
 from reports.colours import colour_table
 from reports.figures import ocr_ok_intervals, paper_block
 from reports.metrics import jsonable, metrics_table, style_table, units, units_records
+from reports.noise import first_repeat, noise_summary
 from reports.paper import compare
 from reports.records import Record
 from reports.stats import metric_intervals, modality_tests
+from reports.trust import BUDGET_MARK
 
 SCHEMA = "restgate-summary/1"
 
 
-def _usage(records: list[Record]) -> dict[str, Any]:
-    """Cost and tokens of the calls actually made: a cached answer cost nothing this run."""
+def _usage(records: list[Record], spend: dict[str, Any] | None) -> dict[str, Any]:
+    """Two bills: what this run sent (counted at the client in every process: retries, failed and prefetched
+    calls whose test never reported included) and the cost of every answer the results use (cached included).
+
+    Without a client count (`spend` None: records read back without the fixtures plugin) the first bill is
+    estimated from the records that did not come from the cache.
+    """
     fresh = [r for r in records if not r["cached"] and not r["error"]]
+    used = [r for r in records if not r.get("shared") and not r["error"]]
     costs = [r["cost_usd"] for r in fresh if r["cost_usd"] is not None]
-    return {
-        "calls": len(records),
-        "cache_hits": sum(1 for r in records if r["cached"]),
-        "cache_misses": sum(1 for r in records if not r["cached"]),
+    used_costs = [r["cost_usd"] for r in used if r["cost_usd"] is not None]
+    sent = spend if spend is not None else {
+        "calls": len([r for r in records if not r["cached"]]), "failed_calls": None,
         "prompt_tokens": sum(r["prompt_tokens"] or 0 for r in fresh),
         "completion_tokens": sum(r["completion_tokens"] or 0 for r in fresh),
-        "cost_usd": round(sum(costs), 6) if costs else None,
-        "cost_known_calls": len(costs),
+        "cost_usd": round(sum(costs), 6) if costs else None, "cost_known_calls": len(costs),
+    }
+    return {
+        **sent,
+        "counted_at": "client" if spend is not None else "records",
+        "records": len(records),
+        "cache_hits": sum(1 for r in records if r["cached"]),
+        "cache_misses": sum(1 for r in records if not r["cached"]),
+        "cost_used_usd": round(sum(used_costs), 6) if used_costs else None,
+        "cost_used_known": len(used_costs),
+        "budget_exhausted": sum(1 for r in records if BUDGET_MARK in (r["error"] or "")),
         "mean_latency_s": round(sum(r["latency_s"] for r in fresh) / len(fresh), 4) if fresh else None,
     }
+
+
+def _truncated(records: list[Record]) -> dict[str, int]:
+    """Replies cut off by the output limit (finish_reason "length"), per modality; a truncated answer is
+    usually unparsed, and a person must be told why rather than see a silent wrong answer."""
+    out: dict[str, int] = {}
+    for r in records:
+        if r.get("finish_reason") == "length":
+            out[r["modality"]] = out.get(r["modality"], 0) + 1
+    return out
+
+
+def _with_digests(rows: list[dict[str, Any]], records: list[Record]) -> list[dict[str, Any]]:
+    """Each unit row with its digest (what was asked; fixtures/evaluation/identity.py), for baselines."""
+    digests = {(r["item_id"], r["dataset"], r["style"], r["strategy"]): r.get("digest") for r in records}
+    return [{**row, "digest": digests.get((row["item_id"], row["dataset"], row["style"], row["strategy"]))}
+            for row in rows]
 
 
 def _vision_tokens(frame: pd.DataFrame) -> dict[str, Any]:
@@ -69,9 +102,11 @@ def build_summary(
     *,
     primary_strategy: str,
     started: float,
+    spend: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Everything a person or a gate needs about the run, JSON-ready."""
-    frame = pd.DataFrame(records, columns=list(Record.__annotations__))
+    # --repeats: the paper's figures on repeat 0 (comparable with a run without repeats); the rest in `noise`
+    frame = pd.DataFrame(first_repeat(records), columns=list(Record.__annotations__))
     primary = frame[frame["strategy"] == primary_strategy]
     unit_frame = units(frame)
     primary_units = units(primary)
@@ -87,7 +122,8 @@ def build_summary(
         "tests": outcomes.as_json(),
         "errors": outcomes.errors,
         "skipped": outcomes.skipped,
-        "usage": _usage(records),
+        "usage": _usage(records, spend),
+        "truncated": _truncated(records),
         "primary_strategy": primary_strategy,
         "metrics": metrics_table(primary),
         "strategies": metrics_table(frame)["strategies"] if frame["strategy"].nunique() > 1 else None,
@@ -102,10 +138,13 @@ def build_summary(
         "fallback_glyphs": _fallback(primary),
         "styles": style_table(primary, run.get("style_facts", {})) if len(styles) > 1 else None,
         "vision_tokens": _vision_tokens(primary),
-        "units": units_records(unit_frame),
+        "units": _with_digests(units_records(unit_frame), records),
     })
     doc["metrics"]["paper"] = paper_block(doc)
     doc["paper_comparison"] = compare(doc["metrics"]["paper"], run.get("model"), run.get("model_id"))
+    noise = noise_summary(records, primary_strategy)
+    if noise is not None:  # --repeats K > 1: the noise floor (reports/noise.py)
+        doc["noise"] = jsonable(noise)
     return doc
 
 

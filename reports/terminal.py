@@ -6,6 +6,7 @@ from typing import Any
 
 from reports.colours import colour_lines
 from reports.gates import GateResult
+from reports.noise import noise_lines
 from reports.paper import comparison_lines
 
 COLUMNS = (("n", "n", 5), ("rer", "RER", 6), ("cfr", "CFR", 6), ("mmc", "MMC", 6), ("acc_text", "text", 6),
@@ -37,7 +38,7 @@ def metric_lines(metrics: dict[str, Any]) -> list[str]:
 
 
 def summary_lines(summary: dict[str, Any], gates: list[GateResult], regression: dict[str, Any] | None,
-                  run_dir: str) -> list[str]:
+                  run_dir: str, report_path: str | None = None) -> list[str]:
     """What a person reads at the end of a CI log: the table, the costs, the gate verdicts, where files are."""
     run, usage, tests = summary.get("run", {}), summary.get("usage", {}), summary.get("tests", {})
     cost = usage.get("cost_usd")
@@ -73,15 +74,20 @@ def summary_lines(summary: dict[str, Any], gates: list[GateResult], regression: 
         lines.append(f"{fallback['units']} page(s) drew {fallback['chars']} in the fallback face (DejaVu Sans): "
                      + ", ".join(f"{s} {n}" for s, n in fallback["by_style"].items()))
     lines.extend(_modality_lines(summary.get("modality_tests") or {}))
+    lines.extend(noise_lines(summary.get("noise")))  # --repeats: RER beside its noise floor
     lines.extend(comparison_lines(summary.get("paper_comparison")))
     if regression is not None:
         lines.append(f"baseline: {len(regression.get('newly_inconsistent', []))} newly inconsistent, "
                      f"{len(regression.get('newly_consistent', []))} newly consistent "
-                     f"(of {regression.get('n_compared', 0)} compared)")
+                     f"(of {regression.get('n_compared', 0)} compared by content digest); not comparable: "
+                     f"{(regression.get('not_comparable') or {}).get('only_previous', 0)} baseline-only, "
+                     f"{(regression.get('not_comparable') or {}).get('only_current', 0)} run-only units")
         for flip in regression.get("newly_inconsistent", [])[:20]:
             lines.append(f"  regressed: {flip['item_id']} [{flip['style']}]")
     lines.extend(f"gate {g.line}" for g in gates)
-    lines.append(f"report: {run_dir}/report.html  (results.jsonl, summary.json beside it)")
+    report = report_path or f"{run_dir}/report.html"  # --html=PATH: the file that was written, wherever it is
+    beside = "beside it" if report.startswith(f"{run_dir}/") else f"in {run_dir}"
+    lines.append(f"report: {report}  (results.jsonl, summary.json {beside})")
     return lines
 
 

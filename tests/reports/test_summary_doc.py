@@ -52,12 +52,24 @@ def summarise(records: list[Record], outcomes: Outcomes | None = None, **run: An
 def test_usage_counts_only_calls_made_this_run() -> None:
     usage = summarise(two_items())["usage"]
     # Fresh (not cached, not errored): 0001 ocr/image/mixed, 0002 ocr/text/mixed.
-    assert usage == {
-        "calls": 8, "cache_hits": 1, "cache_misses": 7,
+    # Without the client's count (records read back alone), requests sent = records not from the cache.
+    assert {k: usage[k] for k in ("calls", "cache_hits", "cache_misses", "prompt_tokens", "completion_tokens",
+                                  "cost_usd", "cost_known_calls", "mean_latency_s", "records", "counted_at")} == {
+        "calls": 7, "cache_hits": 1, "cache_misses": 7,
         "prompt_tokens": 50 + 300 + 200 + 50 + 40 + 240, "completion_tokens": 80,
         "cost_usd": pytest.approx(0.016), "cost_known_calls": 6,
-        "mean_latency_s": pytest.approx(8.0 / 6, abs=1e-4),
+        "mean_latency_s": pytest.approx(8.0 / 6, abs=1e-4), "records": 8, "counted_at": "records",
     }
+
+
+def test_usage_takes_the_clients_count_and_the_cost_of_answers_used() -> None:
+    spend = {"calls": 11, "failed_calls": 3, "prompt_tokens": 1, "completion_tokens": 2, "cost_usd": 0.5,
+             "cost_known_calls": 8}
+    usage = build_summary(two_items(), Outcomes(), {"model": "m"}, primary_strategy="direct",
+                          started=time.time(), spend=spend)["usage"]
+    assert usage["calls"] == 11 and usage["failed_calls"] == 3 and usage["counted_at"] == "client"
+    used = [r["cost_usd"] for r in two_items() if not r["error"] and r["cost_usd"] is not None]
+    assert usage["cost_used_usd"] == pytest.approx(sum(used))
 
 
 def test_cost_is_none_when_no_call_has_a_known_price() -> None:

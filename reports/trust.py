@@ -1,0 +1,98 @@
+"""What must hold before a gate may speak: the run finished, every judged dataset has data, the budget held.
+
+Why a module of its own: these checks decide whether a verdict exists at all (INCOMPLETE), or whether a
+threshold has anything to judge ("no data"), independently of which figure is gated; the plugin asks them
+once after the loop and the terminal, the report and summary.json all show the same answer.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Any
+
+from reports.gates import GateResult
+
+BUDGET_MARK = "budget exhausted"
+"""The error text of a call the client did not send because of --max-cost (fixtures/models/pricing.py)."""
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """Did the run finish every selected unit? `reason` says why not (interrupt, -x, a crashed worker...)."""
+
+    planned: int
+    finished: int
+    reason: str | None = None
+
+    @property
+    def complete(self) -> bool:
+        return self.reason is None and self.finished >= self.planned
+
+    def as_json(self) -> dict[str, Any]:
+        return {"complete": self.complete, "planned": self.planned, "finished": self.finished,
+                "incomplete_reason": None if self.complete else (self.reason or "not every unit finished")}
+
+    @property
+    def banner(self) -> str:
+        why = self.reason or "not every unit finished"
+        return (f"INCOMPLETE run: {self.finished} of {self.planned} planned tests finished ({why}); "
+                "no release verdict, no baseline saved")
+
+
+def data_gates(summary: dict[str, Any], datasets: list[str], min_items: int, allow_missing: bool,
+               allow_budget_stop: bool) -> list[GateResult]:
+    """One gate per dataset the run names: at least `min_items` scored units, and it was loaded at all;
+    plus the budget gate when --max-cost stopped calls."""
+    gates = []
+    per_dataset = (summary.get("metrics") or {}).get("datasets") or {}
+    unavailable = (summary.get("run") or {}).get("unavailable") or {}
+    for name in datasets:
+        if name in unavailable:
+            gates.append(GateResult(f"dataset[{name}]", 1.0, None, allow_missing,
+                                    note=f"not loaded ({unavailable[name]})"
+                                    + ("; allowed by --allow-missing-datasets" if allow_missing else
+                                       "; pass --allow-missing-datasets to gate without it")))
+            continue
+        n = int((per_dataset.get(name) or {}).get("n") or 0)
+        ok = n >= min_items
+        gates.append(GateResult(f"min-items[{name}]", float(min_items), float(n), ok,
+                                note=f"{n} scored units, at least {min_items} needed"
+                                + ("" if ok else ": no data to judge")))
+    refused = int((summary.get("usage") or {}).get("budget_exhausted") or 0)
+    if refused:
+        gates.append(GateResult("max-cost", 0.0, float(refused), allow_budget_stop,
+                                note=f"{refused} call(s) not made: budget exhausted"
+                                + ("; allowed by --allow-budget-stop" if allow_budget_stop else "")))
+    return gates
+
+
+def notices(summary: dict[str, Any]) -> list[str]:
+    """Warnings a person must see at the top: incomplete run, datasets short of --limit, truncated replies."""
+    lines = []
+    run = summary.get("run") or {}
+    if summary.get("complete") is False:
+        lines.append(f"INCOMPLETE run: {summary.get('finished')} of {summary.get('planned')} planned tests "
+                     f"finished ({summary.get('incomplete_reason')}); no release verdict, no baseline saved")
+    lines.extend(f"warning: {text}" for text in (run.get("shortfall") or {}).values())
+    truncated = summary.get("truncated") or {}
+    if truncated:
+        lines.append("truncated replies (finish_reason 'length', output cap reached): "
+                     + ", ".join(f"{m} {n}" for m, n in sorted(truncated.items()))
+                     + "; raise --max-tokens or the alias's max_tokens")
+    return lines
+
+
+def notices_html(summary: dict[str, Any]) -> str:
+    """The same notices as a red/amber banner at the top of the report."""
+    lines = notices(summary)
+    if not lines:
+        return ""
+    rows = "".join(
+        f'<p style="margin:4px 0;color:{"#b00020" if line.startswith("INCOMPLETE") else "#7a4b00"};'
+        f'font-weight:bold">{html.escape(line)}</p>' for line in lines
+    )
+    return f'<div id="restgate-notices" style="border:2px solid #b00020;padding:8px;margin:8px 0">{rows}</div>'
+
+
+__all__ = ["Completeness", "data_gates", "notices", "notices_html"]
