@@ -13,6 +13,11 @@ from typing import Any
 
 from reports.fidelity import fidelity_html
 from reports.gates import GateResult
+from reports.untrusted import printable
+
+MAX_RESPONSE_CHARS = 4000
+"""A response longer than this is cut in the report (with a note and its size); results.jsonl keeps it whole.
+A 1 MB reply embedded whole made an 8 MB report of two items."""
 
 MODALITY_COLOURS = {"text": "#4c72b0", "image": "#dd8452", "mixed": "#55a868", "rer": "#8172b3"}
 STYLE = """
@@ -219,7 +224,7 @@ def summary_html(summary: dict[str, Any], gates: list[GateResult], regression: d
     metrics = summary.get("metrics", {})
     errors = summary.get("errors", [])
     error_list = "".join(
-        f"<li><code>{escape(e['test'])}</code>: {escape(e['message'])}</li>" for e in errors[:30]
+        f"<li><code>{escape(e['test'])}</code>: {untrusted(e['message'])}</li>" for e in errors[:30]
     )
     parts = [
         STYLE,
@@ -261,7 +266,7 @@ def row_cells(records: Sequence[Mapping[str, Any]], strategy: str) -> list[str]:
         if r["error"]:
             return '<span class="rg-fail">error</span>'
         mark = "✓" if r["correct"] else "✗"
-        return f"{escape(r['answer']) if r['answer'] is not None else '<i>unparsed</i>'} {mark}"
+        return f"{untrusted(r['answer']) if r['answer'] is not None else '<i>unparsed</i>'} {mark}"
 
     gold = next(iter(by.values()))["gold"]
     cer = by.get("ocr", {}).get("cer")
@@ -274,11 +279,27 @@ def row_cells(records: Sequence[Mapping[str, Any]], strategy: str) -> list[str]:
     ]
 
 
+def untrusted(text: str) -> str:
+    """Provider text for HTML: control characters and escape sequences stripped, then escaped."""
+    return escape(printable(text))
+
+
+def clipped(text: str, limit: int = MAX_RESPONSE_CHARS) -> str:
+    """Escaped provider text, cut at `limit` characters with a note of the full size."""
+    if len(text) <= limit:
+        return untrusted(text)
+    size = len(text.encode("utf-8", "replace"))
+    return (untrusted(text[:limit]) + f'<br><i class="rg-note">… truncated: {limit:,} of {len(text):,} characters '
+            f"shown ({size:,} bytes); the full text is in results.jsonl</i>")
+
+
 def responses_html(records: Sequence[Mapping[str, Any]]) -> str:
-    """The raw responses of every call, escaped, for the expanded row."""
+    """The raw responses of every call, cleaned, escaped and clipped, for the expanded row."""
     blocks = []
     for r in records:
         label = f"{r['modality']} ({r['strategy']}, {r['style']})" + (" · cached" if r["cached"] else "")
-        body = escape(r["error"] or r["response"] or "")
+        if r.get("sanitized"):
+            label += " · unencodable characters replaced"
+        body = clipped(r["error"] or r["response"] or "")
         blocks.append(f"<div><b>{escape(label)}</b><div class=\"rg-pre\">{body}</div></div>")
     return "".join(blocks)

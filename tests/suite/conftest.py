@@ -55,6 +55,8 @@ def _heavy_imports_outside_pytester() -> None:
     """Import litellm before any pytester run: pytester removes modules first imported by an inner run, and a
     half-removed litellm cannot be imported again (and would cost its 4 s import on every run)."""
     import_litellm()
+    import reports.metrics
+    import reports.summary  # noqa: F401
 
 
 @pytest.fixture
