@@ -15,6 +15,7 @@ import argparse
 import contextlib
 import itertools
 import json
+import math
 import random
 import threading
 import time
@@ -97,6 +98,34 @@ class _State:
     stopping: threading.Event = field(default_factory=threading.Event)
     ids: itertools.count = field(default_factory=itertools.count)
     draw: random.Random = field(default_factory=random.Random)
+    bucket: TokenBucket | None = None
+    refused: int = 0
+    """Requests the token bucket turned away with 429."""
+
+
+@dataclass
+class TokenBucket:
+    """Admission at `rate` requests per second with bursts of `burst`: a request that finds no token gets 429
+    and the wait until the next one as Retry-After (a provider's requests-per-second limit)."""
+
+    rate: float
+    burst: float
+    tokens: float = 0.0
+    at: float = field(default_factory=time.monotonic)
+
+    def __post_init__(self) -> None:
+        if self.rate <= 0 or self.burst < 1:
+            raise ValueError(f"a token bucket needs rate > 0 and burst >= 1, not {self.rate} and {self.burst}")
+        self.tokens = self.burst
+
+    def take(self, now: float) -> float:
+        """0.0 when a token was taken, else the seconds until one is due."""
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            return 0.0
+        return (1.0 - self.tokens) / self.rate
 
 
 def _reference_reply(messages: list[dict[str, Any]]) -> str:
@@ -178,6 +207,10 @@ class _Handler(BaseHTTPRequestHandler):
             body = raw
         with state.lock:
             fault = state.fault
+            wait = state.bucket.take(time.monotonic()) if state.bucket is not None else 0.0
+            if wait > 0:
+                state.refused += 1
+                fault = Fault("rate_limit", retry_after_s=round(wait, 3), retry_after_ms=max(1, math.ceil(wait * 1000)))
             if fault.kind != "none" and state.fault_left is not None:
                 if state.fault_left <= 0:
                     fault = Fault()
@@ -197,7 +230,7 @@ class _Handler(BaseHTTPRequestHandler):
                 )
             )
             request_no = next(state.ids)
-        if state.latency_s > 0:
+        if state.latency_s > 0 and wait == 0:  # a refusal comes back at once
             state.stopping.wait(state.latency_s)
         self._answer(fault, body, request_no, anthropic)
 
@@ -316,11 +349,15 @@ class LocalServer:
         *,
         reply: ReplyFn | None = None,
         latency_s: float = 0.0,
+        admit_per_s: float | None = None,
+        burst: float | None = None,
         fault: Fault | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
         self._state = _State(reply=reply, latency_s=latency_s)
+        if admit_per_s is not None:  # token-bucket admission: at most `admit_per_s` answered requests a second
+            self._state.bucket = TokenBucket(admit_per_s, burst if burst is not None else max(1.0, admit_per_s / 10))
         self._address = (host, port)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -396,6 +433,12 @@ class LocalServer:
     def request_count(self) -> int:
         with self._state.lock:
             return self._state.received
+
+    @property
+    def refused_count(self) -> int:
+        """Requests the token bucket refused with 429 (`admit_per_s`)."""
+        with self._state.lock:
+            return self._state.refused
 
     def reset_requests(self) -> None:
         with self._state.lock:
