@@ -13,6 +13,7 @@ from typing import Any
 
 from reports.fidelity import fidelity_html
 from reports.gates import GateResult
+from reports.noise import noise_html, repeat_cells
 from reports.untrusted import printable
 
 MAX_RESPONSE_CHARS = 4000
@@ -244,6 +245,7 @@ def summary_html(summary: dict[str, Any], gates: list[GateResult], regression: d
         parts.append(f"<details><summary>{len(errors)} error(s)</summary><ul>{error_list}</ul></details>")
     parts.append(gates_section(gates, regression))
     parts.append(statistics_section(summary))
+    parts.append(noise_html(summary.get("noise")))  # --repeats: RER beside its noise floor
     if summary.get("styles"):
         parts.append(styles_section(summary["styles"]))
     parts.append(fidelity_html(summary))
@@ -255,9 +257,10 @@ RESULT_HEADERS = ("Text", "Image", "Mixed", "Gold", "OCR CER")
 
 def row_cells(records: Sequence[Mapping[str, Any]], strategy: str) -> list[str]:
     """The per-test columns: the three extracted answers, the gold answer and the OCR CER."""
-    by = {r["modality"]: r for r in records if r["strategy"] == strategy}
+    by = {r["modality"]: r for r in records if r["strategy"] == strategy and not r.get("repeat")}
     if not by:
         return [f'<td class="col-rg-{h.lower().replace(" ", "-")}"></td>' for h in RESULT_HEADERS]
+    repeated = repeat_cells(records, strategy)  # --repeats: each modality's answers over the repeats
 
     def answer(m: str) -> str:
         r = by.get(m)
@@ -271,9 +274,7 @@ def row_cells(records: Sequence[Mapping[str, Any]], strategy: str) -> list[str]:
     gold = next(iter(by.values()))["gold"]
     cer = by.get("ocr", {}).get("cer")
     return [
-        f'<td class="col-rg-text">{answer("text")}</td>',
-        f'<td class="col-rg-image">{answer("image")}</td>',
-        f'<td class="col-rg-mixed">{answer("mixed")}</td>',
+        *(repeated or [f'<td class="col-rg-{m}">{answer(m)}</td>' for m in ("text", "image", "mixed")]),
         f'<td class="col-rg-gold">{escape(str(gold))}</td>',
         f'<td class="col-rg-ocr-cer">{_fmt(cer)}</td>',
     ]
@@ -298,6 +299,7 @@ def responses_html(records: Sequence[Mapping[str, Any]]) -> str:
     blocks = []
     for r in records:
         label = f"{r['modality']} ({r['strategy']}, {r['style']})" + (" · cached" if r["cached"] else "")
+        label += f" · repeat {r['repeat']}" if r.get("repeat") else ""
         if r.get("sanitized"):
             label += " · unencodable characters replaced"
         body = clipped(r["error"] or r["response"] or "")
