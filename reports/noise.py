@@ -245,6 +245,6 @@ def distributions_html(records: Sequence[Mapping[str, Any]], strategy: str) -> s
             f"<th>self-agreement</th></tr>{rows}</table><p>exact test p={verdict.p_value:.3g}; majority "
             f"{'agrees' if verdict.majority_consistent else 'differs'}"
             + (f"; tie in {escape(', '.join(verdict.ties))}" if verdict.ties else "")
-            + f"; verdict {'consistent' if verdict.consistent else 'inconsistent'} within noise</p>"
+            + f"; verdict: {'consistent' if verdict.consistent else 'inconsistent beyond the noise'}</p>"
         )
     return "".join(parts)
