@@ -292,24 +292,32 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if fault.kind in ("surrogate", "bad_utf8"):
             marker = '"content": "' + ("\\ud800" if fault.kind == "surrogate" else "\ufffd")
-            payload = json.dumps(_completion(body, text, request_no, prompt_tokens, completion_tokens))
+            payload = json.dumps(_completion(body, text, request_no, prompt_tokens, completion_tokens,
+                                   cap_output=fault.kind != "huge"))
             payload = payload.replace('"content": "', marker, 1)
             raw = payload.encode()
             if fault.kind == "bad_utf8":
                 raw = raw.replace("\ufffd".encode(), b"\xff\xfe", 1)
             self._send(200, raw)
             return
-        self._send_json(200, _completion(body, text, request_no, prompt_tokens, completion_tokens))
+        self._send_json(200, _completion(body, text, request_no, prompt_tokens, completion_tokens,
+                                   cap_output=fault.kind != "huge"))
 
 
-def _completion(body: Mapping[str, Any], text: str, request_no: int, prompt: int, completion: int) -> dict[str, Any]:
-    """An OpenAI chat.completion body answering `text`."""
+def _completion(body: Mapping[str, Any], text: str, request_no: int, prompt: int, completion: int,
+                cap_output: bool = True) -> dict[str, Any]:
+    """An OpenAI chat.completion body answering `text`, cut at the request's output cap (at 4 characters a
+    token) with finish_reason "length", as a provider cuts a reply that runs out of tokens."""
+    finish = "stop"
+    cap = body.get("max_completion_tokens") or body.get("max_tokens")
+    if cap_output and isinstance(cap, int) and completion > cap:
+        text, completion, finish = text[: cap * 4], cap, "length"
     return {
         "id": f"chatcmpl-local-{request_no}",
         "object": "chat.completion",
         "created": int(time.time()),
         "model": str(body.get("model", "reference")),
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": finish}],
         "usage": {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion},
     }
 
