@@ -50,7 +50,9 @@ def summary_lines(summary: dict[str, Any], gates: list[GateResult], regression: 
         *metric_lines(summary.get("metrics", {})),
         f"calls {usage.get('calls', 0)} ({usage.get('cache_hits', 0)} cached), tokens "
         f"{usage.get('prompt_tokens', 0)} prompt / {usage.get('completion_tokens', 0)} completion, cost "
-        + ("unknown" if cost is None else f"${cost:.4f}"),
+        + ("unknown" if cost is None else f"${cost:.4f}")
+        + (f"; rate-limited (429) {usage['rate_limited_calls']} of {usage.get('calls', 0)} attempts "
+           f"({usage.get('rate_limited_share', 0):.0%})" if usage.get("rate_limited_calls") else ""),
     ]
     for name, reasons in (run.get("dropped") or {}).items():
         dropped = {r: n for r, n in reasons.items() if n}
