@@ -32,7 +32,12 @@ def test_summary_calls_equal_the_servers_requests(run_suite, monkeypatch, mode) 
         run = run_suite(*server_args(srv), "--limit=8", *mode)
         time.sleep(0.3)  # a cancelled request still on the wire
         received = srv.request_count
-    assert run.summary["usage"]["calls"] == received
+    usage = run.summary["usage"]
+    # every attempt is counted before it is sent; one cancelled on the wire when the session stopped may or may
+    # not have arrived, so it is flagged: the bill is never under what the server received
+    assert usage["calls"] - usage["cancelled_in_flight"] <= received <= usage["calls"]
+    if usage["cancelled_in_flight"] == 0:
+        assert usage["calls"] == received
     if "worksteal" in mode:
         assert received == 8 * 4  # no request sent twice, though a worker's prefetched tests were stolen
 
