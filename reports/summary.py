@@ -55,6 +55,17 @@ def _usage(records: list[Record], spend: dict[str, Any] | None) -> dict[str, Any
     }
 
 
+def _errors_by_kind(records: list[Record]) -> dict[str, int]:
+    """Failed calls by class (rate_limited, transient, permanent; "unclassified" for older records): a run
+    starved by rate limits calls for a lower --concurrency, a permanent failure for a fix, so they are kept apart."""
+    out: dict[str, int] = {}
+    for r in records:
+        if r["error"] and not r["cached"]:
+            kind = r.get("error_kind") or "unclassified"
+            out[kind] = out.get(kind, 0) + 1
+    return out
+
+
 def _truncated(records: list[Record]) -> dict[str, int]:
     """Replies cut off by the output limit (finish_reason "length"), per modality; a truncated answer is
     usually unparsed, and a person must be told why rather than see a silent wrong answer."""
@@ -121,6 +132,7 @@ def build_summary(
         "duration_s": round(time.time() - started, 2),
         "tests": outcomes.as_json(),
         "errors": outcomes.errors,
+        "errors_by_kind": _errors_by_kind(records),
         "skipped": outcomes.skipped,
         "usage": _usage(records, spend),
         "truncated": _truncated(records),

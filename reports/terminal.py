@@ -54,6 +54,9 @@ def summary_lines(summary: dict[str, Any], gates: list[GateResult], regression: 
         + (f"; rate-limited (429) {usage['rate_limited_calls']} of {usage.get('calls', 0)} attempts "
            f"({usage.get('rate_limited_share', 0):.0%})" if usage.get("rate_limited_calls") else ""),
     ]
+    by_kind = summary.get("errors_by_kind") or {}
+    if by_kind:
+        lines.append("failed calls by class: " + ", ".join(f"{n} {k.replace('_', '-')}" for k, n in by_kind.items()))
     for name, reasons in (run.get("dropped") or {}).items():
         dropped = {r: n for r, n in reasons.items() if n}
         if dropped:

@@ -172,3 +172,16 @@ def test_load_baseline_errors_name_the_file(tmp_path: Path, content: str | None,
         load_baseline(path)
     assert str(info.value).startswith(f"--baseline {path}: ")
     assert fragment in str(info.value)
+
+
+def test_failed_calls_are_counted_by_class() -> None:
+    records = two_items()
+    records[6] = {**records[6], "error_kind": "rate_limited"}  # type: ignore[typeddict-item]
+    extra = {**records[5], "error": "connection refused at 127.0.0.1:9", "error_kind": "transient",
+             "answer": None, "correct": None}
+    legacy = {**records[5], "error": "old record", "answer": None, "correct": None}
+    legacy.pop("error_kind", None)
+    cached = {**records[5], "error": "from an earlier failure", "error_kind": "permanent", "cached": True}
+    doc = summarise([*records, extra, legacy, cached])  # type: ignore[list-item]
+    assert doc["errors_by_kind"] == {"rate_limited": 1, "transient": 1, "unclassified": 1}
+    assert summarise(two_items()[:4])["errors_by_kind"] == {}

@@ -69,3 +69,10 @@ def test_baseline_flips_and_rest_plus_grid() -> None:
     assert "  same image answer under all styles: 0.500 of 2 items" in lines
     assert any(line.startswith("baseline: 1 newly inconsistent, 0 newly consistent (of 4 compared") for line in lines)
     assert "  regressed: soebench/0003 [dejavu-200dpi]" in lines
+
+
+def test_failed_calls_by_class_get_one_line() -> None:
+    doc = {**summary_doc(), "errors_by_kind": {"rate_limited": 2, "permanent": 1}}
+    lines = summary_lines(doc, [], None, "run")
+    assert "failed calls by class: 2 rate-limited, 1 permanent" in lines
+    assert not any(line.startswith("failed calls by class") for line in summary_lines(summary_doc(), [], None, "r"))
