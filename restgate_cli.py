@@ -24,7 +24,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.path.insert(0, str(ROOT))
     from reports.cli import main as cli_main
 
-    return cli_main(argv)
+    try:
+        status = cli_main(argv)
+        sys.stdout.flush()  # inside the try: a reader that left shows here, not in Python's exit
+        return status
+    except BrokenPipeError:  # `restgate runs | head`: the reader left; say nothing more, as Unix tools do
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+        return 128 + 13  # SIGPIPE's status, as a shell reports it
 
 
 if __name__ == "__main__":

@@ -32,3 +32,17 @@ def test_installed_script_lists_runs(tmp_path: Path) -> None:
                             capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr
     assert "model-x" in result.stdout and (tmp_path / "index.html").is_file()
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path: Path) -> None:
+    """`restgate runs | head`: the pipe closes before the listing is written; the script exits quietly."""
+    make_run(tmp_path, Spec("model-x", units_of("cci")))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    read, write = os.pipe()
+    os.close(read)  # nobody will read: the first flush meets a broken pipe
+    with os.fdopen(write, "wb") as stdout:
+        result = subprocess.run([str(_script()), "runs", "--no-html", "--report-dir", str(tmp_path)],
+                                cwd=tmp_path, env=env, stdout=stdout, stderr=subprocess.PIPE, timeout=120,
+                                check=False)
+    assert result.returncode == 141
+    assert b"Traceback" not in result.stderr and b"BrokenPipeError" not in result.stderr, result.stderr
