@@ -17,6 +17,7 @@ import pandas as pd
 
 from reports.metrics import jsonable, metrics_table, units, units_records
 from reports.records import Record
+from reports.rundir import is_unfinished
 
 
 class RunFolderError(ValueError):
@@ -53,7 +54,10 @@ class Run:
 
     @property
     def complete(self) -> bool | None:
-        """The summary's own `complete` when it has one; else no errors, nothing incomplete and a summary."""
+        """False while the folder holds its RUNNING marker (killed, or still running); else the summary's own
+        `complete` when it has one; else no errors, nothing incomplete and a summary."""
+        if is_unfinished(self.path):
+            return False
         if "complete" in self.summary:
             return bool(self.summary["complete"])
         if self.rebuilt:

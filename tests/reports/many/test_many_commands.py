@@ -141,3 +141,11 @@ def test_charts_come_from_matplotlib_without_pyplot(root: Path) -> None:
     assert "matplotlib" in sys.modules and "matplotlib.pyplot" not in sys.modules
     page = (root / "leaderboard.html").read_text()
     assert "Matplotlib v" in page  # the SVG generator's signature
+
+
+def test_a_folder_still_marked_running_is_not_complete(tmp_path: Path) -> None:
+    """A run killed after summary.json was rewritten mid-run, or one still going, keeps its RUNNING marker."""
+    folder = make_run(tmp_path, Spec("model-r", units_of("ccc")))
+    assert load_run(folder).complete is True
+    (folder / "RUNNING").write_text("pid 1\n")
+    assert load_run(folder).complete is False
