@@ -72,6 +72,15 @@ def test_concurrency_is_the_whole_runs_limit(run_suite, monkeypatch) -> None:  #
     assert peak <= 2
 
 
+def test_fewer_call_slots_than_workers_is_a_usage_error(run_suite, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    with LocalServer(reply=blind) as srv:
+        run = run_suite(*server_args(srv), "--limit=4", "--concurrency=1", "-n", "2")
+        assert srv.request_count == 0
+    assert run.result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "--concurrency 1 is below the 2 xdist workers" in run.result.stderr.str()
+
+
 def _run(srv: LocalServer, tmp: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
     """A run in a fresh process (the budget's price map and ledgers as a user gets them)."""
     before = set((tmp / "r").glob("*/summary.json"))
