@@ -1,16 +1,30 @@
 """Throughput of the whole suite, pytest start to exit, against a local OpenAI-compatible server.
 
-The server answers every call after a fixed latency (300 ms by default) with a canned answer, so the run measures
-the suite's own scheduling and per-call overhead, not a model. The physical limit is
-calls x latency / concurrency (150 items x 4 calls x 0.3 s / 32 = 5.6 s); the script prints the measured wall
-time and its ratio to that limit (goal: at most 2x). Not part of the test run.
+The server answers every call after a fixed latency (300 ms by default) with a canned answer, so a run measures
+the suite's own scheduling and per-call overhead, not a model. The physical limit is calls x latency /
+concurrency (150 items x 4 calls x 0.3 s / 32 = 5.6 s). Two parts, in one run of this script:
 
-    python benchmarks/bench_suite_throughput.py [--items 150] [--latency 0.3] [--concurrency 32] [--workers 0]
+- scale: the suite at each `--items` (with the matching `--concurrency`), wall time, its ratio to the limit,
+  start-up before the first request, the call phase (first request to last answer) and the wrap-up after it,
+  and the overhead per call ((wall - limit) / calls), which should stay flat as the run grows. `--plot FILE`
+  draws the curve (matplotlib).
+- compare (`--compare`): at the first size, alternated `--repeats` times on the same server with the same
+  request bodies (recorded from the suite's first run): raw aiohttp, bare `litellm.acompletion`
+  (benchmarks/replay_calls.py), the suite, and inspect_ai when `--inspect PATH` names its `inspect` command
+  (`pip install -e .[bench]`, or a separate venv); medians.
+
+Children run without PYTHONDONTWRITEBYTECODE (as on a user's machine). Not part of the test run.
+
+    python benchmarks/bench_suite_throughput.py [--items 150 600 1500] [--concurrency 32 64 64] [--compare]
+        [--inspect .venv/bin/inspect] [--repeats 3] [--plot docs/perf-scale.svg] [--json out.json]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,50 +37,154 @@ sys.path.insert(0, str(REPO))
 
 from tests.support.localserver import LocalServer  # noqa: E402
 
+CALLS_PER_ITEM = 4
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
 
 def canned(messages: list[dict[str, Any]]) -> str:
     return "Reading the question...\nAnswer: 7"
 
 
-def run_suite(server: LocalServer, args: argparse.Namespace, report_dir: Path) -> tuple[float, int, str]:
+def load() -> float:
+    return os.getloadavg()[0]
+
+
+def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, subprocess.CompletedProcess[str]]:
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, env=env or ENV)
+    return time.perf_counter() - started, done
+
+
+def run_suite(server: LocalServer, items: int, concurrency: int, workers: int, report_dir: Path) -> dict[str, Any]:
     command = [
         sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--model=openai/bench",
-        f"--api-base={server.base_url}", f"--limit={args.items}", f"--concurrency={args.concurrency}",
+        f"--api-base={server.base_url}", f"--limit={items}", f"--concurrency={concurrency}",
         "--response-cache=off", f"--report-dir={report_dir}",
     ]
-    if args.workers:
-        command += ["-n", str(args.workers)]
-    started = time.perf_counter()
-    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, env=None)
-    return time.perf_counter() - started, done.returncode, done.stdout[-600:]
+    if workers:
+        command += ["-n", str(workers)]
+    server.reset_requests()
+    before = load()
+    launched = time.monotonic()  # the server stamps arrivals with time.monotonic
+    wall, done = timed(command)
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"the suite run failed with exit code {done.returncode}:\n{done.stdout[-1500:]}")
+    arrivals = [r.arrived_s - launched for r in server.requests]
+    return {"items": items, "concurrency": concurrency, "calls": items * CALLS_PER_ITEM,
+            "served": server.request_count, "wall": wall, "first": min(arrivals), "last": max(arrivals),
+            "load": round((before + load()) / 2, 2)}
+
+
+def describe(run: dict[str, Any], latency: float) -> str:
+    ideal = run["calls"] * latency / run["concurrency"]
+    phase = run["last"] + latency - run["first"]
+    per_call = (run["wall"] - ideal) / run["calls"] * 1000
+    return (f"items {run['items']:5d} calls {run['calls']:5d} (served {run['served']}) conc {run['concurrency']:3d}: "
+            f"wall {run['wall']:6.2f} s, limit {ideal:6.2f} s, {run['wall'] / ideal:5.2f}x; start-up "
+            f"{run['first']:5.2f} s, call phase {phase:6.2f} s ({phase / ideal:4.2f}x), wrap-up "
+            f"{run['wall'] - run['last'] - latency:5.2f} s; overhead {per_call:5.2f} ms/call; load {run['load']}")
+
+
+def compare(server: LocalServer, args: argparse.Namespace, report_dir: Path) -> dict[str, list[float]]:
+    items, concurrency = args.items[0], args.concurrency[0]
+    first = run_suite(server, items, concurrency, args.workers, report_dir)
+    payloads = report_dir / "payloads.jsonl"
+    payloads.write_text("".join(json.dumps(r.body) + "\n" for r in server.requests))
+    max_tokens = max(int(r.body.get("max_tokens", 1024)) for r in server.requests)
+    harnesses: dict[str, list[str]] = {
+        "aiohttp": [sys.executable, str(REPO / "benchmarks/replay_calls.py"), "aiohttp", str(payloads),
+                    server.base_url, str(concurrency)],
+        "litellm": [sys.executable, str(REPO / "benchmarks/replay_calls.py"), "litellm", str(payloads),
+                    server.base_url, str(concurrency)],
+    }
+    inspect_env = {**ENV, "LOCAL_BASE_URL": server.base_url, "LOCAL_API_KEY": "x", "RESTGATE_PAYLOADS": str(payloads)}
+    if args.inspect:
+        harnesses["inspect_ai"] = [
+            args.inspect, "eval", "benchmarks/inspect_replay_task.py", "--model", "openai-api/local/bench",
+            "--temperature", "0", "--max-tokens", str(max_tokens), "--max-connections", str(concurrency),
+            "--display", "none", "--log-dir", str(report_dir / "inspect-logs"),
+        ]
+    walls: dict[str, list[float]] = {"restgate": [first["wall"]], **{name: [] for name in harnesses}}
+    loads = [first["load"]]
+    for repeat in range(args.repeats):
+        for name, command in harnesses.items():
+            server.reset_requests()
+            wall, done = timed(command, inspect_env if name == "inspect_ai" else None)
+            if done.returncode != 0 or server.request_count != first["calls"]:
+                raise SystemExit(f"{name} failed ({done.returncode}, {server.request_count} served):\n"
+                                 f"{done.stdout[-800:]}{done.stderr[-800:]}")
+            walls[name].append(wall)
+            loads.append(load())
+        if repeat + 1 < args.repeats:
+            walls["restgate"].append(run_suite(server, items, concurrency, args.workers, report_dir)["wall"])
+    ideal = first["calls"] * args.latency / concurrency
+    print(f"compare at {items} items ({first['calls']} calls), concurrency {concurrency}, limit {ideal:.2f} s; "
+          f"medians of {args.repeats} alternated runs, start to exit; load {min(loads):.2f}-{max(loads):.2f}")
+    for name, values in walls.items():
+        median = statistics.median(values)
+        runs = ", ".join(f"{v:.2f}" for v in values)
+        print(f"  {name:10s} {median:6.2f} s  {median / ideal:5.2f}x limit   runs {runs}")
+    return walls
+
+
+def plot(runs: list[dict[str, Any]], latency: float, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    calls = [r["calls"] for r in runs]
+    ideal = [r["calls"] * latency / r["concurrency"] for r in runs]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.4))
+    left.plot(calls, [r["wall"] for r in runs], "o-", label="restgate, pytest start to exit")
+    left.plot(calls, ideal, "s--", label="physical limit (calls x latency / concurrency)")
+    for r, x in zip(runs, calls, strict=True):
+        left.annotate(f"{r['wall'] / (r['calls'] * latency / r['concurrency']):.2f}x, c={r['concurrency']}",
+                      (x, r["wall"]), textcoords="offset points", xytext=(4, -12), fontsize=8)
+    left.set_xlabel("model calls")
+    left.set_ylabel("seconds")
+    left.legend(fontsize=8)
+    right.plot(calls, [(r["wall"] - i) / r["calls"] * 1000 for r, i in zip(runs, ideal, strict=True)], "o-")
+    right.set_xlabel("model calls")
+    right.set_ylabel("overhead per call (ms)")
+    right.set_ylim(bottom=0)
+    loads = ", ".join(str(r["load"]) for r in runs)
+    fig.suptitle(f"Suite throughput vs the physical limit ({latency * 1000:.0f} ms per call; load {loads})",
+                 fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--items", type=int, default=150)
+    parser.add_argument("--items", type=int, nargs="+", default=[150])
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[32], help="one, or one per --items")
     parser.add_argument("--latency", type=float, default=0.3)
-    parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--workers", type=int, default=0, help="pytest-xdist workers (0: none)")
+    parser.add_argument("--compare", action="store_true", help="aiohttp, litellm, inspect_ai beside the suite")
+    parser.add_argument("--inspect", default=None, help="path of inspect_ai's `inspect` command")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--plot", type=Path, default=None)
+    parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
-    calls = args.items * 4
-    ideal = calls * args.latency / args.concurrency
+    if len(args.concurrency) == 1:
+        args.concurrency = args.concurrency * len(args.items)
+    if len(args.concurrency) != len(args.items):
+        raise SystemExit("--concurrency takes one value, or one per --items")
+    result: dict[str, Any] = {"latency": args.latency, "cores": os.cpu_count()}
     with tempfile.TemporaryDirectory() as tmp, LocalServer(reply=canned, latency_s=args.latency) as server:
-        launched = time.monotonic()  # the server stamps arrivals with time.monotonic
-        wall, code, tail = run_suite(server, args, Path(tmp))
-        served = server.request_count
-        arrivals = [r.arrived_s for r in server.requests]
-    if code not in (0, 1):
-        print(tail)
-        raise SystemExit(f"the suite run failed with exit code {code}")
-    print(f"items {args.items}, calls served {served} (expected {calls}), latency {args.latency} s, "
-          f"concurrency {args.concurrency}, xdist workers {args.workers}")
-    print(f"wall time pytest start to exit: {wall:.2f} s; physical limit {ideal:.2f} s; ratio {wall / ideal:.2f}x")
-    if arrivals:
-        first, last = min(arrivals) - launched, max(arrivals) - launched
-        calls_phase = last + args.latency - first
-        print(f"  start-up before the first request (python, pytest, collection, litellm import): {first:.2f} s")
-        print(f"  first request to last answer: {calls_phase:.2f} s; ratio {calls_phase / ideal:.2f}x")
-        print(f"  after the last answer (last tests, metrics, report): {wall - last - args.latency:.2f} s")
+        if args.compare:
+            result["compare"] = compare(server, args, Path(tmp))
+        runs = []
+        for items, concurrency in zip(args.items, args.concurrency, strict=True):
+            runs.append(run_suite(server, items, concurrency, args.workers, Path(tmp)))
+            print(describe(runs[-1], args.latency), flush=True)
+        result["scale"] = runs
+    if args.plot:
+        plot(runs, args.latency, args.plot)
+        print(f"plot: {args.plot}")
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=1))
 
 
 if __name__ == "__main__":

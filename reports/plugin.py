@@ -73,6 +73,9 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     results = Results(config, config.stash[RUN_INFO_KEY])
     config.pluginmanager.register(results, PLUGIN_NAME)
+    from reports.warmup import prepare_end_of_run
+
+    prepare_end_of_run(config)  # summary imports warmed during the run; Hypothesis's end-of-session import dropped
     if getattr(config.option, "htmlpath", None) is None and config.pluginmanager.hasplugin("html"):
         config.option.htmlpath = str(results.run_dir / "report.html")
         config.option.self_contained_html = True
