@@ -42,6 +42,18 @@ def test_summary_calls_equal_the_servers_requests(run_suite, monkeypatch, mode) 
         assert received == 8 * 4  # no request sent twice, though a worker's prefetched tests were stolen
 
 
+def test_units_start_in_test_order_so_x_stops_early(run_suite, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Units wait unstarted beyond one per call slot: -x on the first test leaves most of 30 items unasked."""
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    with LocalServer(reply=blind, latency_s=0.2) as srv:
+        run = run_suite(*server_args(srv), "--limit=30", "--concurrency=8", "-x")
+        time.sleep(0.3)
+        received = srv.request_count
+    assert run.summary["complete"] is False
+    assert received <= 8 * 4 + 8  # the first 8 units' calls, and a few of the next units' while -x stops
+    assert run.summary["tests"]["inconsistent"] == 1
+
+
 def test_summary_calls_equal_the_servers_requests_after_ctrl_c(tmp_path: Path) -> None:
     with LocalServer(reply=blind, latency_s=0.2) as srv:
         proc = subprocess.Popen(
