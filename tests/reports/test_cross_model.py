@@ -44,7 +44,8 @@ def test_one_model_gives_no_t() -> None:
 
 
 def test_mover_of_two_equal_groups_by_hand() -> None:
-    """2 of 4 in each group: Wilson (0.150039, 0.849961) each; the mean's half-width is 0.349961 / sqrt(2) = 0.247460."""
+    """2 of 4 in each group: Wilson (0.150039, 0.849961) each; the half-width of the mean is 0.349961 / sqrt(2)
+    = 0.247460."""
     w = wilson_interval(2, 4)
     assert w == pytest.approx((0.150039, 0.849961), abs=1e-6)
     assert mover_mean_interval([(0.5, *w), (0.5, *w)]) == pytest.approx((0.252540, 0.747460), abs=2e-6)
