@@ -136,7 +136,7 @@ def leaderboard_html(found: list[Entry], base: Path) -> str:
         + "<h2>Cross-model modality tests</h2>"
         + table(["pair", "models", "mean diff", "t", "p", "paper t", "note"], tests, ident="restgate-cross-model")
         + '<p class="note">Paired t-test over the models shown of their accuracy (mean over datasets) in two '
-          "modalities; the paper's t is over its 15 models and 4 datasets.</p>"
+          "modalities; the paper's t is over the models it measured, on its 4 datasets.</p>"
         + "<h2>Per dataset and pooled</h2>" + _dataset_table(found)
     )
     return page("restgate leaderboard", f"{len(found)} model(s) measured, {len(PAPER_ROWS)} reference rows "
