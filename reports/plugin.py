@@ -256,12 +256,22 @@ class Results:
             if session.exitstatus == pytest.ExitCode.OK:  # e.g. pytest.exit(returncode=0): still no verdict
                 session.exitstatus = pytest.ExitCode.TESTS_FAILED
             return
+        if not self.gating and exitstatus == pytest.ExitCode.OK and self._missing_datasets():
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED  # a dataset the user named was never tested
+            return
         if not self.gating or exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
             return
         outcomes = self.collector.outcomes
         other_failures = outcomes.failed_other > 0
         passed = all(g.passed for g in self.gates) and not other_failures
         session.exitstatus = pytest.ExitCode.OK if passed else pytest.ExitCode.TESTS_FAILED
+
+    def _missing_datasets(self) -> list[str]:
+        """Datasets the user named that could not be loaded, unless --allow-missing-datasets: without gates
+        they fail the run too (pytest would pass a run whose only test of a dataset is a skip)."""
+        if self.summary is None or self.config.getoption("--allow-missing-datasets"):
+            return []
+        return sorted((self.summary.get("run") or {}).get("unavailable") or {})
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
@@ -307,6 +317,10 @@ class Results:
                 f"restgate release gate {verdict} (inconsistent items are findings; the gate sets the exit status)",
                 red=verdict == "FAILED", green=verdict == "PASSED", bold=True,
             )
+        elif self._missing_datasets():
+            terminalreporter.write_line(
+                f"restgate FAILED: {', '.join(self._missing_datasets())} named in --datasets but not loaded (see "
+                "above for how to supply it); pass --allow-missing-datasets to run without it", red=True, bold=True)
 
     def report_path(self) -> str:
         """The HTML report this run wrote: --html=PATH when given, else report.html in the run folder."""

@@ -56,6 +56,8 @@ def test_reference_run_writes_consistent_outputs(run_suite) -> None:  # type: ig
 def test_xdist_gives_the_same_tests_and_metrics(run_suite, tmp_path) -> None:  # type: ignore[no-untyped-def]
     serial = run_suite("--limit=4", "--seed=11", cache_dir=tmp_path / "a")
     parallel = run_suite("--limit=4", "--seed=11", "-n", "2", cache_dir=tmp_path / "b")
+    for run in (serial, parallel):  # say why when an inner run ended without its summary line
+        assert run.result.ret == 0, (run.result.stdout.str() + run.result.stderr.str())[-4000:]
     serial.result.assert_outcomes(passed=4)
     parallel.result.assert_outcomes(passed=4)
     assert serial.summary["metrics"] == parallel.summary["metrics"]

@@ -135,3 +135,17 @@ def test_an_unavailable_dataset_fails_every_gate_and_a_short_one_warns(  # type:
     assert missing.summary["run"]["unavailable"].keys() == {"mmlu"}
     assert missing.result.ret != 0 and "FAIL dataset[mmlu]: not loaded" in out
     assert allowed.result.ret == 0, allowed.result.stdout.str()
+
+
+def test_an_unavailable_dataset_fails_a_run_without_gates_too(  # type: ignore[no-untyped-def]
+    run_suite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without gates pytest would pass a run whose only test of a named dataset is a skip."""
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    with LocalServer(reply=lambda _m: "Answer: 7") as srv:
+        missing = run_suite(*server_args(srv), "--datasets=soebench,mmlu", "--limit=2")
+        allowed = run_suite(*server_args(srv), "--datasets=soebench,mmlu", "--limit=2", "--allow-missing-datasets")
+    missing.result.assert_outcomes(passed=2, skipped=1)
+    assert missing.result.ret == pytest.ExitCode.TESTS_FAILED
+    assert "restgate FAILED: mmlu named in --datasets but not loaded" in missing.result.stdout.str()
+    assert allowed.result.ret == pytest.ExitCode.OK, allowed.result.stdout.str()
