@@ -66,6 +66,9 @@ class WarmUp:
 def prepare_end_of_run(config: pytest.Config) -> None:
     """On the process that writes a REST run's summary: register `WarmUp` and drop Hypothesis's plugin."""
     config.pluginmanager.register(WarmUp(bool(getattr(config.option, "numprocesses", None))), "restgate-warmup")
+    if config.getoption("--fresh-examples", 0):
+        return  # the fresh search runs Hypothesis: its plugin ends Hypothesis's initialisation phase, or every
+        # strategy built lazily warns "Slow code in plugin"
     hypothesis = config.pluginmanager.get_plugin(HYPOTHESIS_PLUGIN)
     if hypothesis is not None:
         config.pluginmanager.unregister(hypothesis)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -115,3 +116,23 @@ def test_fresh_search_respects_the_call_budget(run_suite) -> None:  # type: igno
         requests = server.request_count
     assert requests <= 8
     assert run.result.ret in (0, 1)
+
+
+def test_fresh_search_in_a_plain_process_raises_no_hypothesis_warnings(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A user's own process (not pytester inside a session where Hypothesis is already set up): Hypothesis's
+    plugin stays registered when the fresh search runs, so its strategies do not warn "Slow code in plugin"."""
+    import os
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    with LocalServer(reply=lambda _m: "Answer: 7") as server:
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", "tests_rest", "-p", "no:cacheprovider", "-q", "--limit=1",
+             "--fresh-examples=3", *_server_args(server), f"--report-dir={tmp_path}/r",
+             f"--response-cache-dir={tmp_path}/c"],
+            cwd=repo, env={**os.environ, "OPENAI_API_KEY": "sk-test"}, capture_output=True, text=True, timeout=300,
+            check=False)
+    assert "test_soebench_fresh" in result.stdout or "passed" in result.stdout, result.stdout[-2000:]
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "HypothesisSideeffectWarning" not in result.stdout + result.stderr
