@@ -69,7 +69,12 @@ def test_summary_calls_equal_the_servers_requests_after_ctrl_c(tmp_path: Path) -
         received = srv.request_count
     summary = json.loads(next((tmp_path / "r").glob("*/summary.json")).read_text())
     assert proc.returncode != 0 and summary["complete"] is False, out
-    assert summary["usage"]["calls"] == received < 120
+    usage = summary["usage"]
+    # as under -x: an attempt counted before it left and cancelled on the wire by Ctrl-C is flagged, so the bill
+    # is never under what the server received and over it only by those flagged attempts
+    assert usage["calls"] - usage["cancelled_in_flight"] <= received <= usage["calls"] < 120, usage
+    if usage["cancelled_in_flight"] == 0:
+        assert usage["calls"] == received, usage
 
 
 def test_concurrency_is_the_whole_runs_limit(run_suite, monkeypatch) -> None:  # type: ignore[no-untyped-def]
