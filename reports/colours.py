@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from reports.cells import text_figure as _f
 from reports.metrics import jsonable, summary, units
 
 COLOUR_NOTE = (
@@ -46,7 +47,3 @@ def colour_lines(table: dict[str, Any] | None) -> list[str]:
     cells = [f"{name} {_f(c.get('rer'))}/{_f(c.get('cer_mean'))} (n={c.get('n')})"
              for name, c in table["colours"].items()]
     return ["REST+ RER/CER by text colour (darkened to 4.5:1 contrast): " + ", ".join(cells)]
-
-
-def _f(value: Any) -> str:
-    return "-" if value is None else f"{value:.3f}"

@@ -9,13 +9,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-
-def _f(value: Any, digits: int = 3) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:.{digits}f}"
-    return escape(str(value))
+from reports.cells import html_cell as _f
 
 
 def colours_html(table: dict[str, Any] | None) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
+from reports.cells import html_cell as _fmt
 from reports.fidelity import fidelity_html
 from reports.gates import GateResult
 from reports.noise import noise_html, repeat_cells
@@ -34,14 +35,6 @@ STYLE = """
 .rg-pre{white-space:pre-wrap;max-height:320px;overflow:auto;background:#f7f7f7;border:1px solid #ddd;padding:6px}
 </style>
 """
-
-
-def _fmt(value: Any, digits: int = 3) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:.{digits}f}"
-    return escape(str(value))
 
 
 def _money(value: float | None) -> str:

@@ -32,6 +32,7 @@ from typing import Any
 
 import pytest
 
+from reports.cells import text_figure as _f
 from reports.gates import OVERALL, GateResult
 from reports.repeats import ALPHA, MODALITIES, RepeatVerdict, judge_repeats, noise_rer
 
@@ -171,10 +172,6 @@ def check_noise(threshold: NoiseThreshold, noise: Mapping[str, Any] | None, gate
     if actual is None:
         return GateResult(threshold.label, threshold.value, None, False, judged_on, figure=figure)
     return GateResult(threshold.label, threshold.value, actual, actual <= threshold.value, judged_on, figure=figure)
-
-
-def _f(value: Any, digits: int = 3) -> str:
-    return "-" if value is None else f"{value:.{digits}f}"
 
 
 def noise_lines(noise: Mapping[str, Any] | None) -> list[str]:

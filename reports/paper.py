@@ -15,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from reports.cells import text_figure as _f
+
 PAPER_FIGURES = Path(__file__).resolve().parent / "paper_figures.json"
 """The published figures (see its `source` and `figure` fields)."""
 
@@ -79,7 +81,3 @@ def comparison_lines(comparison: dict[str, Any] | None) -> list[str]:
             + f"; paper's value {inside} the measured 95% interval"
         )
     return lines
-
-
-def _f(value: float | None) -> str:
-    return "-" if value is None else f"{value:.3f}"

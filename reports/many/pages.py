@@ -12,6 +12,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from reports.cells import html_cell
+
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:24px;color:#111;max-width:1500px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:22px 0 6px}
@@ -32,13 +34,9 @@ img.item{max-width:420px;border:1px solid #ddd}
 
 def fmt(value: Any, digits: int = 3) -> str:
     """A figure for a cell: 3 decimals, an en dash for missing."""
-    if value is None:
-        return "–"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:.{digits}f}"
-    return escape(str(value))
+    return html_cell(value, digits)
 
 
 def with_ci(value: Any, ci: tuple[float, float] | None) -> str:

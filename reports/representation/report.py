@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from reports.cells import html_cell as _fmt
 from reports.representation.join import PAPER_R2, Correlation
 from reports.representation.pooling import LayerCurve
 
@@ -105,14 +106,6 @@ def items_svg(doc: Mapping[str, Any]) -> str | None:
     svg = _svg(fig)
     plt.close(fig)
     return svg
-
-
-def _fmt(value: Any) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return html.escape(str(value))
 
 
 def _corr_line(name: str, corr: Mapping[str, Any] | None) -> str:
