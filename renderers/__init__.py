@@ -10,7 +10,7 @@ from PIL import __version__ as _pillow_version
 from PIL import features as _features
 
 from renderers.canvas import PageGeometry, geometry, render
-from renderers.encode import data_uri, decode_data_uri, from_data_uri, render_png, to_png
+from renderers.encode import data_uri, decode_data_uri, from_data_uri, render_data_uri, render_png, to_png
 from renderers.fallback import FALLBACK_FONT, fallback_chars, undrawable_chars
 from renderers.layout import wrap
 from renderers.styles import (
@@ -57,6 +57,7 @@ __all__ = [
     "has_glyph",
     "missing_glyphs",
     "render",
+    "render_data_uri",
     "render_png",
     "style_by_name",
     "to_png",

@@ -29,7 +29,8 @@ the new hash under the new version."""
 def _pixel_hash() -> str:
     digest = hashlib.sha256()
     for style in (REST_DEFAULT, *REST_PLUS_STYLES):
-        image = render(REFERENCE, style.for_item("soebench/0000"))
+        # As RGB: black pages are drawn in greyscale ("L"), which must not move a single pixel value.
+        image = render(REFERENCE, style.for_item("soebench/0000")).convert("RGB")
         digest.update(f"{style.name}:{image.mode}:{image.size}".encode())
         digest.update(image.tobytes())
     return digest.hexdigest()
