@@ -70,6 +70,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if hasattr(config, "workerinput") or not is_rest_run(config):
         return
     if config.option.collectonly:
+        from reports.warmup import drop_hypothesis_plugin
+
+        drop_hypothesis_plugin(config)
         return
     results = Results(config, config.stash[RUN_INFO_KEY])
     config.pluginmanager.register(results, PLUGIN_NAME)

@@ -68,6 +68,12 @@ class WarmUp:
 def prepare_end_of_run(config: pytest.Config) -> None:
     """On the process that writes a REST run's summary: register `WarmUp` and drop Hypothesis's plugin."""
     config.pluginmanager.register(WarmUp(bool(getattr(config.option, "numprocesses", None))), "restgate-warmup")
+    drop_hypothesis_plugin(config)
+
+
+def drop_hypothesis_plugin(config: pytest.Config) -> None:
+    """Unregister Hypothesis's pytest plugin on a REST run that does not run the fresh search (also under
+    `--collect-only`): its end-of-session summary imports Hypothesis whole (75-100 ms) to report nothing."""
     if config.getoption("--fresh-examples", 0):
         return  # the fresh search runs Hypothesis: its plugin ends Hypothesis's initialisation phase, or every
         # strategy built lazily warns "Slow code in plugin"
