@@ -21,7 +21,7 @@ import pytest
 if TYPE_CHECKING:
     import pandas as pd
 
-# pandas and scipy (reports.metrics, reports.stats) are imported inside the functions that compute figures,
+# pandas (reports.metrics, reports.stats) is imported inside the functions that compute figures,
 # on the controller at the end of a run: `pytest --co` and `pytest -h` load this module through the plugin.
 from reports.records import OCR_OK
 

@@ -169,7 +169,7 @@ class Results:
         if self.summary is not None or self.abandoned:
             return
         self.collector.close()
-        from reports.metrics import regressions  # pandas and scipy: only here, on the controller
+        from reports.metrics import regressions  # pandas: only here, on the controller
         from reports.summary import build_summary
 
         spend = self.run.spend() if self.run.spend is not None else None

@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from reports.distributions import binomial_two_sided_half, normal_quantile, t_quantile, t_two_sided_p
 from reports.metrics import jsonable, scored
 
 PAIRS: tuple[tuple[str, str], ...] = (("text", "image"), ("image", "mixed"))
@@ -40,7 +40,7 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
         raise ValueError(f"need 0 <= successes <= n, got successes={successes}, n={n}")
     if n == 0:
         return None
-    z = float(stats.norm.ppf(0.5 + confidence / 2.0))
+    z = normal_quantile(0.5 + confidence / 2.0)
     p, z2 = successes / n, z * z
     denominator = 1.0 + z2 / n
     centre = (p + z2 / (2.0 * n)) / denominator
@@ -69,7 +69,7 @@ def mcnemar_exact(a_correct: Sequence[bool], b_correct: Sequence[bool]) -> dict[
     b01 = sum(1 for x, y in zip(a, b, strict=True) if not x and y)
     b10 = sum(1 for x, y in zip(a, b, strict=True) if x and not y)
     discordant = b01 + b10
-    p = 1.0 if discordant == 0 else min(1.0, float(stats.binomtest(min(b01, b10), discordant, 0.5).pvalue))
+    p = 1.0 if discordant == 0 else binomial_two_sided_half(min(b01, b10), discordant)
     return {"n": len(a), "b01": b01, "b10": b10, "n_discordant": discordant, "p_value": p if a else None,
             "diff": (b10 - b01) / len(a) if a else None}
 
@@ -99,10 +99,11 @@ def paired_t(a: Sequence[float], b: Sequence[float], confidence: float = 0.95) -
     if np.ptp(d) == 0.0:
         out["sd_diff"], out["note"] = 0.0, "zero variance of the differences"
         return out
-    result = stats.ttest_rel(x, y)
-    ci = result.confidence_interval(confidence_level=confidence)
-    out.update(t=float(result.statistic), p_value=float(result.pvalue), d_z=out["mean_diff"] / out["sd_diff"],
-               ci_low=float(ci.low), ci_high=float(ci.high))
+    standard_error = out["sd_diff"] / math.sqrt(n)
+    t = out["mean_diff"] / standard_error
+    half = t_quantile(0.5 + confidence / 2.0, n - 1) * standard_error
+    out.update(t=t, p_value=t_two_sided_p(t, n - 1), d_z=out["mean_diff"] / out["sd_diff"],
+               ci_low=out["mean_diff"] - half, ci_high=out["mean_diff"] + half)
     return out
 
 

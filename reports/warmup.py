@@ -1,11 +1,11 @@
 """End-of-run work prepared while the calls are still running, on the process that writes the summary.
 
-Why: after the last answer a run imports pandas, scipy, matplotlib and pytest-html's templates (about 3 s on a
-2-core machine) before it can write its summary and report, and pytest's Hypothesis plugin imports Hypothesis
-(about 1.5 s) just to check for failing examples a REST run never has. `WarmUp` imports the former on a
-background thread, at once on an xdist controller (it idles while the workers call), and in a single process
-once most tests have reported (earlier, the import would take the interpreter lock from the busy event loop).
-The latter plugin is unregistered on REST runs; `pytest tests` keeps it.
+Why: after the last answer a run imports pandas, matplotlib and pytest-html's templates (about 2 s on a 2-core
+machine; no scipy since reports/distributions.py) before it can write its summary and report, and pytest's
+Hypothesis plugin imports Hypothesis (about 1.5 s) just to check for failing examples a REST run never has.
+`WarmUp` imports the former on a background thread, at once on an xdist controller (it idles while the workers
+call), and in a single process once most tests have reported (earlier, the import would take the interpreter
+lock from the busy event loop). The latter plugin is unregistered on REST runs; `pytest tests` keeps it.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import threading
 
 import pytest
 
-MODULES = ("pandas", "scipy.stats", "reports.summary", "reports.terminal", "matplotlib.figure",
+MODULES = ("pandas", "reports.summary", "reports.terminal", "matplotlib.figure",
            "matplotlib.backends.backend_svg", "jinja2")
 """What `reports.plugin`'s finish and the HTML report import first."""
 SINGLE_PROCESS_START = 0.8
