@@ -7,7 +7,9 @@ concurrency (150 items x 4 calls x 0.3 s / 32 = 5.6 s). Two parts, in one run of
 - scale: the suite at each `--items` (with the matching `--concurrency`), wall time, its ratio to the limit,
   start-up before the first request, the call phase (first request to last answer) and the wrap-up after it,
   and the overhead per call ((wall - limit) / calls), which should stay flat as the run grows. `--plot FILE`
-  draws the curve (matplotlib).
+  draws the curve (matplotlib). `--ceiling` also replays each size's requests, as the suite sent them, with
+  bare `litellm.acompletion` in one process at the same concurrency: the best any litellm-based harness can do
+  in one process on this machine, drawn beside the suite.
 - compare (`--compare`): at the first size, alternated `--repeats` times on the same server with the same
   request bodies (recorded from the suite's first run): raw aiohttp, bare `litellm.acompletion`
   (benchmarks/replay_calls.py), the suite, and inspect_ai when `--inspect PATH` names its `inspect` command
@@ -16,7 +18,7 @@ concurrency (150 items x 4 calls x 0.3 s / 32 = 5.6 s). Two parts, in one run of
 Children run without PYTHONDONTWRITEBYTECODE (as on a user's machine). Not part of the test run.
 
     python benchmarks/bench_suite_throughput.py [--items 150 600 1500] [--concurrency 32 64 64] [--compare]
-        [--inspect .venv/bin/inspect] [--repeats 3] [--plot docs/perf-scale.svg] [--json out.json]
+        [--inspect .venv/bin/inspect] [--repeats 3] [--ceiling] [--plot docs/perf-scale.svg] [--json out.json]
 """
 
 from __future__ import annotations
@@ -75,6 +77,19 @@ def run_suite(server: LocalServer, items: int, concurrency: int, workers: int, r
             "load": round((before + load()) / 2, 2)}
 
 
+def bare_litellm(server: LocalServer, run: dict[str, Any], report_dir: Path) -> float:
+    """Wall time of bare `litellm.acompletion` replaying the requests the suite just sent (same concurrency)."""
+    payloads = report_dir / f"payloads-{run['items']}.jsonl"
+    payloads.write_text("".join(json.dumps(r.body) + "\n" for r in server.requests))
+    server.reset_requests()
+    wall, done = timed([sys.executable, str(REPO / "benchmarks/replay_calls.py"), "litellm", str(payloads),
+                        server.base_url, str(run["concurrency"])])
+    if done.returncode != 0 or server.request_count != run["calls"]:
+        raise SystemExit(f"bare litellm failed ({done.returncode}, {server.request_count} served):\n"
+                         f"{done.stdout[-800:]}{done.stderr[-800:]}")
+    return wall
+
+
 def describe(run: dict[str, Any], latency: float) -> str:
     ideal = run["calls"] * latency / run["concurrency"]
     phase = run["last"] + latency - run["first"]
@@ -82,7 +97,9 @@ def describe(run: dict[str, Any], latency: float) -> str:
     return (f"items {run['items']:5d} calls {run['calls']:5d} (served {run['served']}) conc {run['concurrency']:3d}: "
             f"wall {run['wall']:6.2f} s, limit {ideal:6.2f} s, {run['wall'] / ideal:5.2f}x; start-up "
             f"{run['first']:5.2f} s, call phase {phase:6.2f} s ({phase / ideal:4.2f}x), wrap-up "
-            f"{run['wall'] - run['last'] - latency:5.2f} s; overhead {per_call:5.2f} ms/call; load {run['load']}")
+            f"{run['wall'] - run['last'] - latency:5.2f} s; overhead {per_call:5.2f} ms/call; load {run['load']}"
+            + (f"; bare litellm {run['litellm']:6.2f} s ({run['litellm'] / ideal:4.2f}x), suite / bare litellm "
+               f"{run['wall'] / run['litellm']:4.2f}" if "litellm" in run else ""))
 
 
 def compare(server: LocalServer, args: argparse.Namespace, report_dir: Path) -> dict[str, list[float]]:
@@ -137,6 +154,8 @@ def plot(runs: list[dict[str, Any]], latency: float, path: Path) -> None:
     ideal = [r["calls"] * latency / r["concurrency"] for r in runs]
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.4))
     left.plot(calls, [r["wall"] for r in runs], "o-", label="restgate, pytest start to exit")
+    if all("litellm" in r for r in runs):
+        left.plot(calls, [r["litellm"] for r in runs], "^:", label="bare litellm.acompletion, one process")
     left.plot(calls, ideal, "s--", label="physical limit (calls x latency / concurrency)")
     for r, x in zip(runs, calls, strict=True):
         left.annotate(f"{r['wall'] / (r['calls'] * latency / r['concurrency']):.2f}x, c={r['concurrency']}",
@@ -164,6 +183,7 @@ def main() -> None:
     parser.add_argument("--compare", action="store_true", help="aiohttp, litellm, inspect_ai beside the suite")
     parser.add_argument("--inspect", default=None, help="path of inspect_ai's `inspect` command")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--ceiling", action="store_true", help="bare litellm replaying each size's requests")
     parser.add_argument("--plot", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
@@ -178,6 +198,8 @@ def main() -> None:
         runs = []
         for items, concurrency in zip(args.items, args.concurrency, strict=True):
             runs.append(run_suite(server, items, concurrency, args.workers, Path(tmp)))
+            if args.ceiling:
+                runs[-1]["litellm"] = bare_litellm(server, runs[-1], Path(tmp))
             print(describe(runs[-1], args.latency), flush=True)
         result["scale"] = runs
     if args.plot:
