@@ -52,11 +52,22 @@ def _ini(pytester: pytest.Pytester) -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def _heavy_imports_outside_pytester() -> None:
-    """Import litellm before any pytester run: pytester removes modules first imported by an inner run, and a
-    half-removed litellm cannot be imported again (and would cost its 4 s import on every run)."""
+    """Import litellm and the reference model's OCR stack before any pytester run, and read one page.
+
+    pytester removes the modules an inner run imported first. A package half imported outside and half inside
+    breaks the next inner run: litellm cannot be imported again (and would cost its 4 s import on every run), and
+    omegaconf (under RapidOCR) re-imported lazily made every reference call fail with "unsupported operand
+    type(s) for /: 'AnyNode' and 'AnyNode'" when an outer test had built the engine first (seen in full runs
+    under -n 2, depending on which tests a worker had run). One real read imports everything the reads need.
+    """
     import_litellm()
     import reports.metrics
     import reports.summary  # noqa: F401
+    from fixtures.models import ocr, reference
+    from renderers import REST_DEFAULT, render_png
+
+    assert reference.ReferenceLLM is not None  # the litellm provider class, built on first access
+    assert ocr.ocr_png(render_png("2A + B = 7", REST_DEFAULT)).replace(" ", "") == "2A+B=7"
 
 
 @pytest.fixture
