@@ -23,7 +23,7 @@ def pytest_runtest_setup(item):
 '''
 
 
-def test_a_killed_xdist_worker_makes_the_run_incomplete(  # type: ignore[no-untyped-def]
+def test_a_killed_xdist_worker_makes_the_run_incomplete(
     run_suite, monkeypatch: pytest.MonkeyPatch, pytester: pytest.Pytester, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
