@@ -55,6 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     merge.add_argument("--max-cfr", default=None, help="gate: CFR at most this share")
     merge.add_argument("--min-mmc", default=None, help="gate: MMC at least this share")
     merge.add_argument("--max-errors", type=int, default=None, help="gate: at most this many errored items")
+    merge.add_argument("--max-rer-below-noise", default=None,
+                       help="gate: RER at most this far below its noise floor (shards run with --repeats 3+)")
     merge.add_argument("--gate-on", default="point", choices=("point", "lower-bound"),
                        help="judge thresholds on the figure or on its 95%% Wilson bound")
     merge.add_argument("--baseline", type=Path, default=None, help="a previous run's summary.json")
@@ -145,7 +147,7 @@ def _merge(args: argparse.Namespace, report_dir: Path) -> int:
     from reports.many.merge import GateOptions, merge
 
     options = GateOptions(args.min_rer, args.max_cfr, args.min_mmc, args.max_errors, args.gate_on, args.baseline,
-                          args.max_regressions)
+                          args.max_regressions, args.max_rer_below_noise)
     if args.max_regressions < 0 or (args.max_errors is not None and args.max_errors < 0):
         raise ValueError("--max-errors and --max-regressions must be 0 or more")
     try:

@@ -22,6 +22,8 @@ from reports.html import STYLE, summary_html
 from reports.many.pages import page, write_page
 from reports.many.runs import Run, load_run
 from reports.metrics import regressions
+from reports.noise import MIN_REPEATS, check_noise, parse_noise_thresholds
+from reports.noise import OPTION as NOISE_OPTION
 from reports.summary import build_summary
 
 SAME_SETTINGS = ("model", "model_id", "seed", "datasets", "limit", "rest_plus", "strategies", "data_dir",
@@ -44,6 +46,8 @@ class GateOptions:
     gate_on: str = "point"
     baseline: Path | None = None
     max_regressions: int = 0
+    max_rer_below_noise: str | None = None
+    """`--max-rer-below-noise` (reports/noise.py): needs shards run with `--repeats 3` or more."""
 
 
 def check_shards(runs: list[Run]) -> int:
@@ -109,7 +113,12 @@ def judge(summary: dict[str, Any], options: GateOptions, regression: dict[str, A
         intervals = {scope: {m: (b[m]["low"], b[m]["high"]) if b[m]["low"] is not None else None
                              for m in ("rer", "cfr", "mmc")} for scope, b in blocks.items()}
     gates = [check_threshold(t, figures, intervals) for t in thresholds]
-    if thresholds or options.max_errors is not None or options.baseline is not None:
+    noise_thresholds = parse_noise_thresholds(options.max_rer_below_noise)
+    if noise_thresholds and summary.get("noise") is None:
+        raise MergeError(f"{NOISE_OPTION} needs shards run with --repeats {MIN_REPEATS} or more (the noise floor is "
+                         "measured from repeated answers); these have none")
+    gates += [check_noise(t, summary.get("noise"), options.gate_on) for t in noise_thresholds]
+    if thresholds or noise_thresholds or options.max_errors is not None or options.baseline is not None:
         gates.append(check_count("max-errors", len(summary.get("errors") or []), options.max_errors or 0))
     if regression is not None:
         gates.append(check_count("max-regressions", len(regression["newly_inconsistent"]), options.max_regressions))

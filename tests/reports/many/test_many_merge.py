@@ -69,3 +69,35 @@ def test_shards_of_different_runs_are_refused(tmp_path: Path, capsys) -> None:  
     err = capsys.readouterr().err.splitlines()
     assert err[0] == f"restgate merge: {two}: seed 2 differs from {one}'s 1; merge shards of one run only"
     assert err[1] == f"restgate merge: {plain}: not a shard (run without --shard=K/N)"
+
+
+def _with_repeats(folder: Path, k: int) -> None:
+    """Rewrite a shard's records as a `--repeats k` run: each answer asked k times (the same answer each time)."""
+    path = folder / "results.jsonl"
+    out = []
+    for line in path.read_text().splitlines():
+        record = json.loads(line)
+        copies = 1 if record["modality"] == "ocr" else k
+        out += [json.dumps({**record, "repeat": r, "seed": r or None}) for r in range(copies)]
+    path.write_text("\n".join(out) + "\n")
+
+
+def test_the_noise_floor_gate_is_judged_on_the_merged_repeats(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    shards = _shards(tmp_path, units_of("cccciiww"), 2)
+    for shard in shards:
+        _with_repeats(shard, 3)
+    assert main(["merge", *map(str, shards), "--out", str(tmp_path / "m"), "--max-rer-below-noise=1"]) == 0
+    noise = json.loads((tmp_path / "m" / "summary.json").read_text())["noise"]
+    assert (noise["n"], noise["rer_expected"], noise["rer_noise"]) == (8, 0.75, 1.0)  # 2 of 8 units shifted
+    assert "gate PASS max-rer-below-noise: target 1, actual 0.2500" in capsys.readouterr().out
+    assert main(["merge", *map(str, shards), "--out", str(tmp_path / "m2"), "--max-rer-below-noise=0.2"]) == 1
+    out = capsys.readouterr().out
+    assert "gate FAIL max-rer-below-noise: target 0.2, actual 0.2500" in out and "release gate FAILED" in out
+
+
+def test_the_noise_floor_gate_needs_repeats(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    shards = _shards(tmp_path, units_of(PATTERN), 2)
+    assert main(["merge", *map(str, shards), "--out", str(tmp_path / "m"), "--max-rer-below-noise=0.05"]) == 2
+    err = capsys.readouterr().err
+    assert "--max-rer-below-noise needs shards run with --repeats 3 or more" in err
+    assert not (tmp_path / "m").exists()
