@@ -144,3 +144,15 @@ def test_truncated_replies_are_counted_per_modality(run_suite, monkeypatch) -> N
     assert truncated == {"ocr": 2, "text": 2, "image": 2, "mixed": 2}
     assert all(r["finish_reason"] == "length" for r in run.records)
     assert "truncated replies" in run.result.stdout.str() and "truncated replies" in run.html
+
+
+def test_max_cost_is_one_budget_for_all_workers(tmp_path: Path) -> None:
+    model = ["--model=openai/gpt-4o-mini-2024-07-18", "--limit=6", "--max-errors=100", "-n", "2"]
+    with LocalServer(reply=lambda _m: "x" * 4000 + " Answer: 7") as srv:  # ~1000 output tokens a reply
+        proc, summary = _run(srv, tmp_path, *model, "--max-cost=0.004", "--response-cache=off")
+        received = srv.request_count
+    usage = summary["usage"]
+    assert usage["calls"] == received and 0 < usage["cost_usd"] <= 0.004, usage
+    # the refusals are counted in the run-wide budget both workers share, so the controller sees them all
+    assert usage["budget_refused"] == usage["budget_exhausted"] > 0, usage
+    assert proc.returncode != 0 and "FAIL max-cost" in proc.stdout
