@@ -93,3 +93,26 @@ def test_terminal_and_html_show_the_figures_and_the_distributions() -> None:
     drill = distributions_html(records("b", {**SHIFT, "image": ["<b>", "8", "8"]}), "direct")
     assert "&lt;b&gt; 1/3" in drill and "<b> 1/3" not in drill  # answers are escaped
     assert "exact test p=" in drill and "majority differs" in drill
+
+
+@pytest.mark.parametrize(("p_values", "cutoff"), [
+    ([0.01, 0.04, 0.03, 0.005], 0.04),  # rank k passes p <= 0.05 k / 4: all four
+    ([0.01, 0.02, 0.5, 0.9], 0.02),
+    ([0.03] + [0.9] * 19, None),  # one p below 0.05 among 20: 0.03 > 0.05 / 20
+    ([], None),
+])
+def test_benjamini_hochberg_cutoff(p_values: list[float], cutoff: float | None) -> None:
+    from reports.noise import benjamini_hochberg_cutoff
+
+    assert benjamini_hochberg_cutoff(p_values, 0.05) == cutoff
+
+
+def test_a_lone_shift_among_many_units_does_not_survive_the_false_discovery_rate() -> None:
+    rows = records("shift", SHIFT) + [r for k in range(19) for r in records(f"same{k}", SAME)]
+    noise = noise_summary(rows, "direct")
+    assert noise is not None and noise["n"] == 20
+    assert (noise["shifted"], noise["inconsistent"]) == (1, 1)  # p = 0.036 < 0.05 on its own
+    assert (noise["shifted_fdr"], noise["inconsistent_fdr"]) == (0, 0)  # but not below 0.05 / 20
+    alone = noise_summary(records("shift", SHIFT), "direct")
+    assert alone is not None and (alone["shifted_fdr"], alone["inconsistent_fdr"]) == (1, 1)
+    assert "at a 0.05 false discovery rate over the 20 units (Benjamini-Hochberg) 0 shifted" in noise_lines(noise)[1]
