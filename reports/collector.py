@@ -44,8 +44,19 @@ def property_of(report: pytest.TestReport, key: str) -> object | None:
 
 
 def records_of(report: pytest.TestReport) -> list[Record]:
-    value = property_of(report, RECORD_PROPERTY)
-    return list(value) if isinstance(value, list) else []
+    """Every record the test attached, in order, each call once: a REST test attaches one unit, the fresh search
+    one per system it drew (a system Hypothesis draws again is the same unit: kept once, as first seen)."""
+    out: list[Record] = []
+    seen: set[tuple[object, ...]] = set()
+    for key, value in report.user_properties:
+        if key != RECORD_PROPERTY or not isinstance(value, list):
+            continue
+        for record in value:
+            identity = tuple(record.get(k) for k in ("item_id", "dataset", "style", "strategy", "modality", "repeat"))
+            if identity not in seen:
+                seen.add(identity)
+                out.append(record)
+    return out
 
 
 class JUnitRecords(list[Record]):

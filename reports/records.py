@@ -79,6 +79,14 @@ class Record(TypedDict):
     shared: NotRequired[bool]
     """True when this record reuses a call another record of the run consumed first (REST+ text call, the
     second strategy's OCR/text): its cost is counted once, on that first record."""
+    fresh_shrink: NotRequired[bool]
+    """True for a system the fresh search evaluated while Hypothesis shrank a counterexample: kept (its calls were
+    made and paid), left out of the metrics (shrinking looks for inconsistency, so counting it would bias RER)."""
+
+
+def figure_records(records: list[Record]) -> list[Record]:
+    """The records the figures count: all but the fresh search's shrinking steps (`fresh_shrink`)."""
+    return [r for r in records if not r.get("fresh_shrink")]
 
 
 OCR_OK = "ocr_ok_"

@@ -18,7 +18,7 @@ from reports.figures import ocr_ok_intervals, paper_block
 from reports.metrics import jsonable, metrics_table, style_table, units, units_records
 from reports.noise import first_repeat, noise_summary
 from reports.paper import compare
-from reports.records import Record
+from reports.records import Record, figure_records
 from reports.stats import metric_intervals, modality_tests
 from reports.trust import BUDGET_MARK
 
@@ -117,7 +117,9 @@ def build_summary(
 ) -> dict[str, Any]:
     """Everything a person or a gate needs about the run, JSON-ready."""
     # --repeats: the paper's figures on repeat 0 (comparable with a run without repeats); the rest in `noise`
-    frame = pd.DataFrame(first_repeat(records), columns=list(Record.__annotations__))
+    # fresh-search shrinking steps: in results.jsonl and the bill, not in the figures (fixtures/evaluation/fresh_search)
+    scored_records = figure_records(records)
+    frame = pd.DataFrame(first_repeat(scored_records), columns=list(Record.__annotations__))
     primary = frame[frame["strategy"] == primary_strategy]
     unit_frame = units(frame)
     primary_units = units(primary)
@@ -154,7 +156,7 @@ def build_summary(
     })
     doc["metrics"]["paper"] = paper_block(doc)
     doc["paper_comparison"] = compare(doc["metrics"]["paper"], run.get("model"), run.get("model_id"))
-    noise = noise_summary(records, primary_strategy)
+    noise = noise_summary(scored_records, primary_strategy)
     if noise is not None:  # --repeats K > 1: the noise floor (reports/noise.py)
         doc["noise"] = jsonable(noise)
     return doc

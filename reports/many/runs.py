@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from reports.metrics import jsonable, metrics_table, units, units_records
-from reports.records import Record
+from reports.records import Record, figure_records
 from reports.rundir import is_unfinished
 
 
@@ -84,7 +84,7 @@ def read_records(path: Path) -> list[Record]:
 
 def summary_from_records(records: list[Record], path: Path) -> dict[str, Any]:
     """A minimal summary from results.jsonl alone: metrics and units, the model from the records."""
-    frame = pd.DataFrame(records, columns=list(Record.__annotations__))
+    frame = pd.DataFrame(figure_records(records), columns=list(Record.__annotations__))
     models = sorted({str(r.get("model")) for r in records if r.get("model")})
     named = re.fullmatch(r"(\d{8})-(\d{6})-(.+)", path.name)  # the folder name: time, then the --model alias
     stamp = time.localtime(path.stat().st_mtime)
@@ -153,7 +153,7 @@ def unit_frame(run: Run, *, primary_only: bool = True) -> pd.DataFrame:
     primary strategy and, for REST+ runs, the default rendering: the units the paper's figures are about."""
     rows = run.summary.get("units")
     frame = pd.DataFrame(rows) if isinstance(rows, list) and rows else units(
-        pd.DataFrame(run.records(), columns=list(Record.__annotations__)))
+        pd.DataFrame(figure_records(run.records()), columns=list(Record.__annotations__)))
     if frame.empty or not primary_only:
         return frame
     strategy = run.summary.get("primary_strategy")

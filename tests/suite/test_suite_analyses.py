@@ -100,6 +100,16 @@ def test_fresh_search_shrinks_stores_and_replays(run_suite, tmp_path) -> None:  
         stored = [json.loads(line) for line in (cache / "fresh-counterexamples.jsonl").read_text().splitlines()]
         second = run_suite("--limit=1", *_server_args(server), "-k", "fresh", cache_dir=cache)
     first.result.assert_outcomes(failed=1)
+    # every drawn system's calls are in results.jsonl (paid), each once; the shrinking steps, flagged, are not in
+    # the figures (shrinking hunts inconsistency): the fresh dataset's n counts the generated systems only
+    fresh = [r for r in first.records if r["dataset"] == "soebench-fresh"]
+    identities = [(r["item_id"], r["modality"]) for r in fresh]
+    assert len(identities) == len(set(identities))
+    drawn = {r["item_id"] for r in fresh}
+    shrunk = {r["item_id"] for r in fresh if r.get("fresh_shrink")}
+    assert len(drawn) > 2 and shrunk and drawn - shrunk  # generated ones, and shrinking steps after the failure
+    counted = sum(d["n"] for name, d in first.summary["metrics"]["datasets"].items() if "fresh" in name)
+    assert counted == len(drawn - shrunk)
     assert len(stored) == 1
     system = stored[0]["system"]
     assert len(system["unknowns"]) == 3  # shrunk to the smallest inconsistent size
