@@ -10,11 +10,10 @@ from PIL import Image, ImageDraw
 
 from renderers.fallback import FallbackFace
 from renderers.layout import wrap
-from renderers.styles import RenderStyle
+from renderers.styles import BLACK, RenderStyle
 from renderers.typefaces import load_font
 
 BACKGROUND = (255, 255, 255)
-BLACK = (0, 0, 0)
 
 
 @dataclass(frozen=True)
