@@ -25,6 +25,7 @@ from reports.metrics import regressions
 from reports.noise import MIN_REPEATS, check_noise, parse_noise_thresholds
 from reports.noise import OPTION as NOISE_OPTION
 from reports.summary import build_summary
+from reports.trust import data_gates
 
 SAME_SETTINGS = ("model", "model_id", "seed", "datasets", "limit", "rest_plus", "strategies", "data_dir",
                  "fresh_examples", "default_style")
@@ -60,6 +61,9 @@ def check_shards(runs: list[Run]) -> int:
     for run in runs:
         if run.rebuilt:
             raise MergeError(f"{run.path}: no summary.json (the shard did not finish); rerun that shard")
+        if run.summary.get("complete") is False:  # interrupted, -x, a crashed worker: its verdict never existed
+            raise MergeError(f"{run.path}: the shard is INCOMPLETE ({run.summary.get('incomplete_reason')}); "
+                             "rerun that shard")
         raw = run.info.get("shard")
         if not raw:
             raise MergeError(f"{run.path}: not a shard (run without --shard=K/N)")
@@ -103,7 +107,8 @@ def _epoch(stamp: str) -> float:
 
 
 def judge(summary: dict[str, Any], options: GateOptions, regression: dict[str, Any] | None) -> list[GateResult]:
-    """The gates of reports/plugin.py, on a summary: thresholds, then errors, then baseline regressions."""
+    """The gates of reports/plugin.py, on a summary: thresholds, then errors, then baseline regressions, then the
+    data gates (a dataset the run named but did not load, or scored nothing, fails; so does a budget stop)."""
     thresholds = [t for name in GATED for t in parse_thresholds(name, getattr(options, name))]
     metrics = summary["metrics"]
     figures = {"overall": metrics["micro"], **metrics["datasets"]}
@@ -122,6 +127,8 @@ def judge(summary: dict[str, Any], options: GateOptions, regression: dict[str, A
         gates.append(check_count("max-errors", len(summary.get("errors") or []), options.max_errors or 0))
     if regression is not None:
         gates.append(check_count("max-regressions", len(regression["newly_inconsistent"]), options.max_regressions))
+    if gates:  # as a live run: every named dataset loaded and scored, and no call refused by --max-cost
+        gates.extend(data_gates(summary, list((summary.get("run") or {}).get("datasets") or []), 1, False, False))
     return gates
 
 

@@ -101,3 +101,23 @@ def test_the_noise_floor_gate_needs_repeats(tmp_path: Path, capsys) -> None:  # 
     err = capsys.readouterr().err
     assert "--max-rer-below-noise needs shards run with --repeats 3 or more" in err
     assert not (tmp_path / "m").exists()
+
+
+def test_an_incomplete_shard_is_refused(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    shards = _shards(tmp_path, units_of("cccc"), 2)
+    path = shards[1] / "summary.json"
+    summary = json.loads(path.read_text())
+    path.write_text(json.dumps({**summary, "complete": False, "incomplete_reason": "interrupted (Ctrl-C)"}))
+    assert main(["merge", *map(str, shards), "--out", str(tmp_path / "m"), "--min-rer=0.5"]) == 2
+    err = capsys.readouterr().err
+    assert "the shard is INCOMPLETE (interrupted (Ctrl-C)); rerun that shard" in err
+    assert not (tmp_path / "m").exists()
+
+
+def test_a_dataset_the_shards_did_not_load_fails_the_merged_gate(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    lost = {"datasets": ["mmlu", "soebench"], "unavailable": {"mmlu": "no mmlu.jsonl under --data-dir"}}
+    shards = _shards(tmp_path, units_of("cccc"), 2, extra=lost)
+    assert main(["merge", *map(str, shards), "--out", str(tmp_path / "m"), "--min-rer=0.5"]) == 1
+    out = capsys.readouterr().out
+    assert "gate PASS min-rer" in out and "dataset[mmlu]" in out and "not loaded" in out
+    assert "restgate release gate FAILED" in out
