@@ -68,11 +68,11 @@ class GateResult:
         )
 
 
-def parse_thresholds(option: str, raw: str | None) -> list[Threshold]:
-    """`0.85` (overall) or `soebench:0.9,mmlu:0.8`, or both; values are shares in [0, 1]."""
-    if raw is None or raw == "":
+def parse_scoped_shares(flag: str, raw: str | None, example: str, why: str) -> list[tuple[str, float]]:
+    """`X` (overall) or `soebench:X,mmlu:Y`, or both, as (scope, share) pairs; a share outside [0, 1] or a part
+    that is not one is a usage error naming `flag` (`example` shows the form, `why` says what a share is)."""
+    if not raw:
         return []
-    metric, direction = GATED[option]
     result = []
     for part in raw.split(","):
         scope, _, value = part.strip().rpartition(":")
@@ -80,14 +80,19 @@ def parse_thresholds(option: str, raw: str | None) -> list[Threshold]:
             number = float(value)
         except ValueError:
             raise pytest.UsageError(
-                f"--{option.replace('_', '-')}: {part.strip()!r} is not a share like 0.85 or dataset:0.85"
+                f"{flag}: {part.strip()!r} is not a share like {example} or dataset:{example}"
             ) from None
         if not 0.0 <= number <= 1.0:
-            raise pytest.UsageError(
-                f"--{option.replace('_', '-')}: {number} is outside [0, 1] (metrics are shares, not percents)"
-            )
-        result.append(Threshold(metric, direction, scope.strip() or OVERALL, number))
+            raise pytest.UsageError(f"{flag}: {number} is outside [0, 1] ({why})")
+        result.append((scope.strip() or OVERALL, number))
     return result
+
+
+def parse_thresholds(option: str, raw: str | None) -> list[Threshold]:
+    """`0.85` (overall) or `soebench:0.9,mmlu:0.8`, or both; values are shares in [0, 1]."""
+    metric, direction = GATED[option]
+    shares = parse_scoped_shares(f"--{option.replace('_', '-')}", raw, "0.85", "metrics are shares, not percents")
+    return [Threshold(metric, direction, scope, number) for scope, number in shares]
 
 
 def check_threshold(

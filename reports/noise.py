@@ -30,10 +30,8 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-import pytest
-
 from reports.cells import text_figure as _f
-from reports.gates import OVERALL, GateResult
+from reports.gates import OVERALL, GateResult, parse_scoped_shares
 from reports.repeats import ALPHA, MODALITIES, RepeatVerdict, judge_repeats, noise_rer
 
 OPTION = "--max-rer-below-noise"
@@ -165,19 +163,8 @@ class NoiseThreshold:
 
 def parse_noise_thresholds(raw: str | None) -> list[NoiseThreshold]:
     """`0.05` or `soebench:0.05,mmlu:0.1` (shares in [0, 1]), as the other gates."""
-    if not raw:
-        return []
-    out = []
-    for part in raw.split(","):
-        scope, _, value = part.strip().rpartition(":")
-        try:
-            number = float(value)
-        except ValueError:
-            raise pytest.UsageError(f"{OPTION}: {part.strip()!r} is not a share like 0.05 or dataset:0.05") from None
-        if not 0.0 <= number <= 1.0:
-            raise pytest.UsageError(f"{OPTION}: {number} is outside [0, 1] (a share of items, not a percent)")
-        out.append(NoiseThreshold(scope.strip() or OVERALL, number))
-    return out
+    shares = parse_scoped_shares(OPTION, raw, "0.05", "a share of items, not a percent")
+    return [NoiseThreshold(scope, number) for scope, number in shares]
 
 
 def check_noise(threshold: NoiseThreshold, noise: Mapping[str, Any] | None, gate_on: str = "point") -> GateResult:
