@@ -189,10 +189,9 @@ class Results:
         if not self.completeness.complete:
             self.summary["gate_passed"] = False if self.gating else None
         self.summary["verdict"] = _verdict(self.completeness.complete, self.gating, self.summary["gate_passed"])
-        path = self.run_dir / "summary.json"
-        tmp = path.with_name("summary.json.tmp")
-        tmp.write_text(json.dumps(self.summary, indent=2, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(path)
+        from reports.many.pages import write_page  # atomic, as `restgate merge` writes its summary.json
+
+        path = write_page(self.run_dir / "summary.json", json.dumps(self.summary, indent=2, ensure_ascii=False))
         mark_finished(self.run_dir)
         target = self.config.getoption("--save-baseline")
         if target is not None and self.completeness.complete:
