@@ -77,13 +77,23 @@ def run_suite(server: LocalServer, items: int, concurrency: int, workers: int, r
             "load": round((before + load()) / 2, 2)}
 
 
+def record_payloads(server: LocalServer, path: Path) -> Path:
+    """The request bodies the server received, one JSON line each: what the replay harnesses send again."""
+    path.write_text("".join(json.dumps(r.body) + "\n" for r in server.requests))
+    return path
+
+
+def replay_command(harness: str, payloads: Path, server: LocalServer, concurrency: int) -> list[str]:
+    """benchmarks/replay_calls.py with `harness` (aiohttp or litellm) over `payloads`."""
+    return [sys.executable, str(REPO / "benchmarks/replay_calls.py"), harness, str(payloads), server.base_url,
+            str(concurrency)]
+
+
 def bare_litellm(server: LocalServer, run: dict[str, Any], report_dir: Path) -> float:
     """Wall time of bare `litellm.acompletion` replaying the requests the suite just sent (same concurrency)."""
-    payloads = report_dir / f"payloads-{run['items']}.jsonl"
-    payloads.write_text("".join(json.dumps(r.body) + "\n" for r in server.requests))
+    payloads = record_payloads(server, report_dir / f"payloads-{run['items']}.jsonl")
     server.reset_requests()
-    wall, done = timed([sys.executable, str(REPO / "benchmarks/replay_calls.py"), "litellm", str(payloads),
-                        server.base_url, str(run["concurrency"])])
+    wall, done = timed(replay_command("litellm", payloads, server, run["concurrency"]))
     if done.returncode != 0 or server.request_count != run["calls"]:
         raise SystemExit(f"bare litellm failed ({done.returncode}, {server.request_count} served):\n"
                          f"{done.stdout[-800:]}{done.stderr[-800:]}")
@@ -105,15 +115,9 @@ def describe(run: dict[str, Any], latency: float) -> str:
 def compare(server: LocalServer, args: argparse.Namespace, report_dir: Path) -> dict[str, list[float]]:
     items, concurrency = args.items[0], args.concurrency[0]
     first = run_suite(server, items, concurrency, args.workers, report_dir)
-    payloads = report_dir / "payloads.jsonl"
-    payloads.write_text("".join(json.dumps(r.body) + "\n" for r in server.requests))
+    payloads = record_payloads(server, report_dir / "payloads.jsonl")
     max_tokens = max(int(r.body.get("max_tokens", 1024)) for r in server.requests)
-    harnesses: dict[str, list[str]] = {
-        "aiohttp": [sys.executable, str(REPO / "benchmarks/replay_calls.py"), "aiohttp", str(payloads),
-                    server.base_url, str(concurrency)],
-        "litellm": [sys.executable, str(REPO / "benchmarks/replay_calls.py"), "litellm", str(payloads),
-                    server.base_url, str(concurrency)],
-    }
+    harnesses = {name: replay_command(name, payloads, server, concurrency) for name in ("aiohttp", "litellm")}
     inspect_env = {**ENV, "LOCAL_BASE_URL": server.base_url, "LOCAL_API_KEY": "x", "RESTGATE_PAYLOADS": str(payloads)}
     if args.inspect:
         harnesses["inspect_ai"] = [
