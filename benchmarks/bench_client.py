@@ -30,10 +30,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from fixtures.models.aliases import resolve_model  # noqa: E402
-from fixtures.models.cache import ResponseCache  # noqa: E402
-from fixtures.models.client import ModelClient  # noqa: E402
-from fixtures.models.llm import import_litellm  # noqa: E402
+from pytest_restgate.fixtures.models.aliases import resolve_model  # noqa: E402
+from pytest_restgate.fixtures.models.cache import ResponseCache  # noqa: E402
+from pytest_restgate.fixtures.models.client import ModelClient  # noqa: E402
+from pytest_restgate.fixtures.models.llm import import_litellm  # noqa: E402
 
 MODEL = "openai/bench"
 KEY = "sk-bench-not-a-real-key"
@@ -56,7 +56,7 @@ def set_latency(base_url: str, latency_s: float) -> None:
 
 def page_png() -> bytes:
     """A SoEBench-like item rendered in the REST default style: the size of a real image request."""
-    from renderers import REST_DEFAULT, render_png
+    from pytest_restgate.renderers import REST_DEFAULT, render_png
 
     text = (
         "Solve the system of equations.\n\n3A + 2B - C = 17\n4A + 5C = 22\nA + B + C = 9\n\n"

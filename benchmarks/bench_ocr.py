@@ -28,11 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import jiwer
 
-from fixtures.evaluation.answers import extract_answer
-from fixtures.items import Item, soebench
-from fixtures.models import ocr
-from fixtures.models.reference import answer_text
-from renderers import REST_DEFAULT, REST_PLUS_STYLES, RenderStyle, render_png, style_by_name
+from pytest_restgate.fixtures.evaluation.answers import extract_answer
+from pytest_restgate.fixtures.items import Item, soebench
+from pytest_restgate.fixtures.models import ocr
+from pytest_restgate.fixtures.models.reference import answer_text
+from pytest_restgate.renderers import REST_DEFAULT, REST_PLUS_STYLES, RenderStyle, render_png, style_by_name
 
 
 @dataclass(frozen=True)

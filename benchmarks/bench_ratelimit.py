@@ -22,10 +22,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from fixtures.models import ratelimit  # noqa: E402
-from fixtures.models.aliases import resolve_model  # noqa: E402
-from fixtures.models.client import ModelClient  # noqa: E402
-from fixtures.models.llm import import_litellm  # noqa: E402
+from pytest_restgate.fixtures.models import ratelimit  # noqa: E402
+from pytest_restgate.fixtures.models.aliases import resolve_model  # noqa: E402
+from pytest_restgate.fixtures.models.client import ModelClient  # noqa: E402
+from pytest_restgate.fixtures.models.llm import import_litellm  # noqa: E402
 from tests.support.localserver import LocalServer  # noqa: E402
 
 

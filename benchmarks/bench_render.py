@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from renderers import REST_DEFAULT, REST_PLUS_STYLES, RenderStyle, render, style_by_name, to_png
+from pytest_restgate.renderers import REST_DEFAULT, REST_PLUS_STYLES, RenderStyle, render, style_by_name, to_png
 
 SYSTEM = (
     "3A + 2B - C + 4D = 17\n4A + 5C - D = 22\nA + B + C + D = 9\n2A - 3B + D = 1\n\n"

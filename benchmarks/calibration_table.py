@@ -15,8 +15,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from renderers import REST_PLUS_STYLES
-from reports.metrics import summarise
+from pytest_restgate.renderers import REST_PLUS_STYLES
+from pytest_restgate.reports.metrics import summarise
 
 STYLE_ORDER = [s.name for s in REST_PLUS_STYLES]
 

@@ -9,11 +9,18 @@ from __future__ import annotations
 from PIL import __version__ as _pillow_version
 from PIL import features as _features
 
-from renderers.canvas import PageGeometry, geometry, render
-from renderers.encode import data_uri, decode_data_uri, from_data_uri, render_data_uri, render_png, to_png
-from renderers.fallback import FALLBACK_FONT, fallback_chars, undrawable_chars
-from renderers.layout import wrap
-from renderers.styles import (
+from pytest_restgate.renderers.canvas import PageGeometry, geometry, render
+from pytest_restgate.renderers.encode import (
+    data_uri,
+    decode_data_uri,
+    from_data_uri,
+    render_data_uri,
+    render_png,
+    to_png,
+)
+from pytest_restgate.renderers.fallback import FALLBACK_FONT, fallback_chars, undrawable_chars
+from pytest_restgate.renderers.layout import wrap
+from pytest_restgate.renderers.styles import (
     COLOURS,
     REST_DEFAULT,
     REST_PLUS_STYLES,
@@ -23,7 +30,7 @@ from renderers.styles import (
     colour_name,
     style_by_name,
 )
-from renderers.typefaces import FONT_DIR, FONT_FILES, FontFileMissingError, has_glyph, missing_glyphs
+from pytest_restgate.renderers.typefaces import FONT_DIR, FONT_FILES, FontFileMissingError, has_glyph, missing_glyphs
 
 _LAYOUT_REVISION = "2"
 """Bump when this package's own drawing changes pixels (geometry, wrapping, colours, defaults).

@@ -8,10 +8,10 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw
 
-from renderers.fallback import FallbackFace
-from renderers.layout import wrap
-from renderers.styles import BLACK, RenderStyle
-from renderers.typefaces import load_font
+from pytest_restgate.renderers.fallback import FallbackFace
+from pytest_restgate.renderers.layout import wrap
+from pytest_restgate.renderers.styles import BLACK, RenderStyle
+from pytest_restgate.renderers.typefaces import load_font
 
 BACKGROUND = (255, 255, 255)
 

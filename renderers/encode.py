@@ -9,8 +9,8 @@ from functools import lru_cache
 
 from PIL import Image
 
-from renderers.canvas import render
-from renderers.styles import RenderStyle
+from pytest_restgate.renderers.canvas import render
+from pytest_restgate.renderers.styles import RenderStyle
 
 PNG_COMPRESS_LEVEL = 1
 """zlib level (lossless at any level: only the size moves). On a greyscale 200 DPI page of 650 characters (CPU

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from PIL import ImageFont
 
-from renderers.typefaces import has_glyph, load_font
+from pytest_restgate.renderers.typefaces import has_glyph, load_font
 
 FALLBACK_FONT = "dejavu"
 """The face that draws what a style's face lacks: DejaVu Sans covers Greek and the mathematical symbols."""

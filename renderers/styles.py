@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 
-from renderers.typefaces import FONT_NAMES
+from pytest_restgate.renderers.typefaces import FONT_NAMES
 
 RGB = tuple[int, int, int]
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from reports.gates import GateResult, check_count
+from pytest_restgate.reports.gates import GateResult, check_count
 
 
 def load_baseline(path: Path) -> dict[str, Any]:
@@ -87,7 +87,7 @@ def _scored(rows: list[dict[str, Any]]) -> tuple[int, int]:
 
 def rate_difference(previous: list[dict[str, Any]], current: list[dict[str, Any]]) -> dict[str, Any] | None:
     """RER now minus RER then, with Newcombe's hybrid score interval (method 10: from the two Wilson ones)."""
-    from reports.stats import wilson_interval
+    from pytest_restgate.reports.stats import wilson_interval
 
     (x1, n1), (x2, n2) = _scored(previous), _scored(current)
     w1, w2 = wilson_interval(x1, n1), wilson_interval(x2, n2)

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from reports.rundir import REPORTS_ROOT
+from pytest_restgate.reports.rundir import REPORTS_ROOT
 
 USAGE_ERROR = 2
 
@@ -70,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
 def _represent(argv: list[str]) -> int:
     try:
         # the ignore covers an install without the optional representation package
-        from reports.representation.cli import main as represent_main  # type: ignore[import-not-found, unused-ignore]
+        from pytest_restgate.reports.representation.cli import main as represent_main  # type: ignore[import-not-found, unused-ignore]
     except ImportError:
         print("restgate represent: the representation analyses are not installed; run pip install -e .[repr]",
               file=sys.stderr)
@@ -83,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args_list[:1] == ["represent"]:
         return _represent(args_list[1:])
     args = _parser().parse_args(args_list)
-    from reports.many.runs import RunFolderError
+    from pytest_restgate.reports.many.runs import RunFolderError
 
     try:
         return _dispatch(args)
@@ -95,17 +95,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     report_dir: Path = args.report_dir
     if args.command == "runs":
-        from reports.many.index import index_lines, write_index
-        from reports.many.runs import list_runs
+        from pytest_restgate.reports.many.index import index_lines, write_index
+        from pytest_restgate.reports.many.runs import list_runs
 
         print("\n".join(index_lines(list_runs(report_dir))))
         if not args.no_html and report_dir.is_dir():
             print(f"index: {write_index(report_dir)}")
         return 0
     if args.command == "compare":
-        from reports.many.compare import compare, compare_html, compare_lines
-        from reports.many.pages import write_page
-        from reports.many.runs import load_run
+        from pytest_restgate.reports.many.compare import compare, compare_html, compare_lines
+        from pytest_restgate.reports.many.pages import write_page
+        from pytest_restgate.reports.many.runs import load_run
 
         a, b = (load_run(_run_path(r, report_dir)) for r in args.runs)
         result = compare(a, b)
@@ -114,9 +114,14 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(f"page: {write_page(target, compare_html(result, target.parent))}")
         return 0
     if args.command == "leaderboard":
-        from reports.many.leaderboard import entries, latest_per_model, leaderboard_html, leaderboard_lines
-        from reports.many.pages import write_page
-        from reports.many.runs import list_runs, load_run
+        from pytest_restgate.reports.many.leaderboard import (
+            entries,
+            latest_per_model,
+            leaderboard_html,
+            leaderboard_lines,
+        )
+        from pytest_restgate.reports.many.pages import write_page
+        from pytest_restgate.reports.many.runs import list_runs, load_run
 
         chosen = [load_run(_run_path(r, report_dir)) for r in args.runs] or latest_per_model(list_runs(report_dir))
         found = entries(chosen)
@@ -125,9 +130,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(f"page: {write_page(target, leaderboard_html(found, target.parent))}")
         return 0
     if args.command == "trend":
-        from reports.many.pages import write_page
-        from reports.many.runs import list_runs
-        from reports.many.trend import points, runs_of, trend_html, trend_lines_text
+        from pytest_restgate.reports.many.pages import write_page
+        from pytest_restgate.reports.many.runs import list_runs
+        from pytest_restgate.reports.many.trend import points, runs_of, trend_html, trend_lines_text
 
         mine = runs_of(args.model, list_runs(report_dir))
         if not mine:
@@ -144,7 +149,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 def _merge(args: argparse.Namespace, report_dir: Path) -> int:
     import pytest
 
-    from reports.many.merge import GateOptions, merge
+    from pytest_restgate.reports.many.merge import GateOptions, merge
 
     options = GateOptions(args.min_rer, args.max_cfr, args.min_mmc, args.max_errors, args.gate_on, args.baseline,
                           args.max_regressions, args.max_rer_below_noise)
@@ -154,7 +159,7 @@ def _merge(args: argparse.Namespace, report_dir: Path) -> int:
         summary, gates = merge([_run_path(r, report_dir) for r in args.runs], args.out, options)
     except pytest.UsageError as exc:  # the gate parsers speak pytest's language
         raise ValueError(str(exc)) from None
-    from reports.terminal import summary_lines
+    from pytest_restgate.reports.terminal import summary_lines
 
     for line in summary_lines(summary, gates, summary.get("baseline"), str(args.out)):
         print(line)

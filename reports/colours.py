@@ -13,8 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-from reports.cells import text_figure as _f
-from reports.metrics import jsonable, summary, units
+from pytest_restgate.reports.cells import text_figure as _f
+from pytest_restgate.reports.metrics import jsonable, summary, units
 
 COLOUR_NOTE = (
     "Each item's text colour is one of six, chosen by a hash of its id. The colours are the named hues darkened "

@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from reports.cells import html_cell as _f
+from pytest_restgate.reports.cells import html_cell as _f
 
 
 def colours_html(table: dict[str, Any] | None) -> str:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 # pandas (reports.metrics, reports.stats) is imported inside the functions that compute figures,
 # on the controller at the end of a run: `pytest --co` and `pytest -h` load this module through the plugin.
-from reports.records import OCR_OK
+from pytest_restgate.reports.records import OCR_OK
 
 SUBSETS: tuple[str, ...] = ("all", "ocr-correct")
 MEANS: tuple[str, ...] = ("pooled", "datasets")
@@ -101,7 +101,7 @@ def _mean_interval(per_dataset: dict[str, dict[str, Any]], metric: str) -> Inter
     """MOVER interval of the mean over the datasets that have the figure (as the macro mean skips the rest)."""
     estimates = [(float(b[metric]["value"]), float(b[metric]["low"]), float(b[metric]["high"]))
                  for b in per_dataset.values() if b.get(metric) and b[metric].get("value") is not None]
-    from reports.stats import mover_mean_interval
+    from pytest_restgate.reports.stats import mover_mean_interval
 
     return mover_mean_interval(estimates)
 
@@ -109,7 +109,7 @@ def _mean_interval(per_dataset: dict[str, dict[str, Any]], metric: str) -> Inter
 def paper_block(summary: dict[str, Any]) -> dict[str, Any]:
     """The paper's figure of this run: RER, CFR, MMC and accuracies on the OCR-correct subset, mean over
     datasets, with 95% MOVER intervals of RER, CFR and MMC (summary["metrics"]["paper"])."""
-    from reports.metrics import jsonable
+    from pytest_restgate.reports.metrics import jsonable
 
     macro = summary["metrics"].get("macro") or {}
     intervals = gate_intervals(summary, PAPER)[OVERALL]
@@ -134,7 +134,7 @@ def describe_scope(figure: Figure, scope: str) -> str:
 
 def ocr_ok_intervals(unit_frame: pd.DataFrame) -> dict[str, Any]:
     """Wilson intervals of RER, MMC and CFR on the OCR-correct units, pooled and per dataset."""
-    from reports.stats import metric_intervals
+    from pytest_restgate.reports.stats import metric_intervals
 
     ok = unit_frame[unit_frame["ocr_correct"].astype(bool)] if len(unit_frame) else unit_frame
     datasets = {str(name): metric_intervals(ok[ok["dataset"] == name])

@@ -11,11 +11,11 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
-from reports.cells import html_cell as _fmt
-from reports.fidelity import fidelity_html
-from reports.gates import GateResult
-from reports.noise import noise_html, repeat_cells
-from reports.untrusted import printable
+from pytest_restgate.reports.cells import html_cell as _fmt
+from pytest_restgate.reports.fidelity import fidelity_html
+from pytest_restgate.reports.gates import GateResult
+from pytest_restgate.reports.noise import noise_html, repeat_cells
+from pytest_restgate.reports.untrusted import printable
 
 MAX_RESPONSE_CHARS = 4000
 """A response longer than this is cut in the report (with a note and its size); results.jsonl keeps it whole.
@@ -73,8 +73,8 @@ def bar_chart(metrics: dict[str, Any]) -> str:
     Drawn by matplotlib as inline SVG (reports/many/charts.py); imported here, on the controller when the
     report is written, never at plugin import.
     """
-    from reports.many.charts import grouped_bars
-    from reports.many.figures import interval
+    from pytest_restgate.reports.many.charts import grouped_bars
+    from pytest_restgate.reports.many.figures import interval
 
     datasets = metrics.get("datasets", {})
     keys = (("acc_text", "acc text"), ("acc_image", "acc image"), ("acc_mixed", "acc mixed"), ("rer", "RER"))

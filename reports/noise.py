@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from reports.cells import text_figure as _f
-from reports.gates import OVERALL, GateResult, parse_scoped_shares
-from reports.repeats import ALPHA, MODALITIES, RepeatVerdict, judge_repeats, noise_rer
+from pytest_restgate.reports.cells import text_figure as _f
+from pytest_restgate.reports.gates import OVERALL, GateResult, parse_scoped_shares
+from pytest_restgate.reports.repeats import ALPHA, MODALITIES, RepeatVerdict, judge_repeats, noise_rer
 
 OPTION = "--max-rer-below-noise"
 FIGURE = "rer_below_noise"
@@ -91,7 +91,7 @@ def benjamini_hochberg_cutoff(p_values: Sequence[float], alpha: float) -> float 
 
 
 def _block(verdicts: Sequence[RepeatVerdict]) -> dict[str, Any]:
-    from reports.stats import paired_t
+    from pytest_restgate.reports.stats import paired_t
 
     with_floor = [v for v in verdicts if v.noise_rer is not None]
     cutoff = benjamini_hochberg_cutoff([v.p_value for v in verdicts], ALPHA)

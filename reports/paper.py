@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from reports.cells import text_figure as _f
+from pytest_restgate.reports.cells import text_figure as _f
 
 PAPER_FIGURES = Path(__file__).resolve().parent / "paper_figures.json"
 """The published figures (see its `source` and `figure` fields)."""

@@ -15,15 +15,29 @@ from typing import Any
 
 import pytest
 
-from reports import html
-from reports.baseline import compare_units, load_baseline, regression_gate, save_baseline
-from reports.collector import Collector, records_of
-from reports.figures import MEANS, SUBSETS, Figure, describe_scope, gate_figures, gate_intervals
-from reports.gates import GATED, OVERALL, GateResult, Threshold, check_count, check_threshold, parse_thresholds
-from reports.noise import MIN_REPEATS, check_noise, distributions_html, has_repeats, parse_noise_thresholds
-from reports.records import KIND_PROPERTY, RUN_INFO_KEY, THUMBNAIL_KEY, RunInfo
-from reports.rundir import discard_run_dir, is_rest_run, make_run_dir, mark_finished
-from reports.trust import BUDGET_MARK, Completeness, data_gates, notices, notices_html
+from pytest_restgate.reports import html
+from pytest_restgate.reports.baseline import compare_units, load_baseline, regression_gate, save_baseline
+from pytest_restgate.reports.collector import Collector, records_of
+from pytest_restgate.reports.figures import MEANS, SUBSETS, Figure, describe_scope, gate_figures, gate_intervals
+from pytest_restgate.reports.gates import (
+    GATED,
+    OVERALL,
+    GateResult,
+    Threshold,
+    check_count,
+    check_threshold,
+    parse_thresholds,
+)
+from pytest_restgate.reports.noise import (
+    MIN_REPEATS,
+    check_noise,
+    distributions_html,
+    has_repeats,
+    parse_noise_thresholds,
+)
+from pytest_restgate.reports.records import KIND_PROPERTY, RUN_INFO_KEY, THUMBNAIL_KEY, RunInfo
+from pytest_restgate.reports.rundir import discard_run_dir, is_rest_run, make_run_dir, mark_finished
+from pytest_restgate.reports.trust import BUDGET_MARK, Completeness, data_gates, notices, notices_html
 
 PLUGIN_NAME = "restgate-results"
 
@@ -70,13 +84,13 @@ def pytest_configure(config: pytest.Config) -> None:
     if hasattr(config, "workerinput") or not is_rest_run(config):
         return
     if config.option.collectonly:
-        from reports.warmup import drop_hypothesis_plugin
+        from pytest_restgate.reports.warmup import drop_hypothesis_plugin
 
         drop_hypothesis_plugin(config)
         return
     results = Results(config, config.stash[RUN_INFO_KEY])
     config.pluginmanager.register(results, PLUGIN_NAME)
-    from reports.warmup import prepare_end_of_run
+    from pytest_restgate.reports.warmup import prepare_end_of_run
 
     prepare_end_of_run(config)  # summary imports warmed during the run; Hypothesis's end-of-session import dropped
     if getattr(config.option, "htmlpath", None) is None and config.pluginmanager.hasplugin("html"):
@@ -169,8 +183,8 @@ class Results:
         if self.summary is not None or self.abandoned:
             return
         self.collector.close()
-        from reports.metrics import regressions  # pandas: only here, on the controller
-        from reports.summary import build_summary
+        from pytest_restgate.reports.metrics import regressions  # pandas: only here, on the controller
+        from pytest_restgate.reports.summary import build_summary
 
         spend = self.run.spend() if self.run.spend is not None else None
         self.summary = build_summary(self.collector.records, self.collector.outcomes, self.run.as_json(),
@@ -189,7 +203,7 @@ class Results:
         if not self.completeness.complete:
             self.summary["gate_passed"] = False if self.gating else None
         self.summary["verdict"] = _verdict(self.completeness.complete, self.gating, self.summary["gate_passed"])
-        from reports.many.pages import write_page  # atomic, as `restgate merge` writes its summary.json
+        from pytest_restgate.reports.many.pages import write_page  # atomic, as `restgate merge` writes its summary.json
 
         path = write_page(self.run_dir / "summary.json", json.dumps(self.summary, indent=2, ensure_ascii=False))
         mark_finished(self.run_dir)
@@ -202,7 +216,7 @@ class Results:
         """Rewrite the report folder's index.html (reports/many): a failure there is a warning on stderr and
         never changes the run's verdict."""
         try:
-            from reports.many.index import write_index
+            from pytest_restgate.reports.many.index import write_index
 
             write_index(self.run_dir.parent)
         except Exception as exc:
@@ -295,7 +309,7 @@ class Results:
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.summary is None:
             return
-        from reports.terminal import summary_lines  # pandas, via the colour table
+        from pytest_restgate.reports.terminal import summary_lines  # pandas, via the colour table
 
         terminalreporter.write_sep("=", "restgate summary")
         for line in notices(self.summary):

@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from reports.exact import freeman_halton
+from pytest_restgate.reports.exact import freeman_halton
 
 ALPHA = 0.05
 """Significance level of the per-item exact test: a majority difference with p >= ALPHA is within the noise."""

@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from reports.distributions import binomial_two_sided_half, normal_quantile, t_quantile, t_two_sided_p
-from reports.metrics import jsonable, scored
+from pytest_restgate.reports.distributions import binomial_two_sided_half, normal_quantile, t_quantile, t_two_sided_p
+from pytest_restgate.reports.metrics import jsonable, scored
 
 PAIRS: tuple[tuple[str, str], ...] = (("text", "image"), ("image", "mixed"))
 """The paper's comparisons: does rendering hurt (text vs image), does the split help (image vs mixed)?"""

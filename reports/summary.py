@@ -12,15 +12,15 @@ from typing import Any
 
 import pandas as pd
 
-from reports.collector import Outcomes
-from reports.colours import colour_table
-from reports.figures import ocr_ok_intervals, paper_block
-from reports.metrics import jsonable, metrics_table, style_table, units, units_records
-from reports.noise import first_repeat, noise_summary
-from reports.paper import compare
-from reports.records import Record, figure_records
-from reports.stats import metric_intervals, modality_tests
-from reports.trust import BUDGET_MARK
+from pytest_restgate.reports.collector import Outcomes
+from pytest_restgate.reports.colours import colour_table
+from pytest_restgate.reports.figures import ocr_ok_intervals, paper_block
+from pytest_restgate.reports.metrics import jsonable, metrics_table, style_table, units, units_records
+from pytest_restgate.reports.noise import first_repeat, noise_summary
+from pytest_restgate.reports.paper import compare
+from pytest_restgate.reports.records import Record, figure_records
+from pytest_restgate.reports.stats import metric_intervals, modality_tests
+from pytest_restgate.reports.trust import BUDGET_MARK
 
 SCHEMA = "restgate-summary/1"
 
@@ -174,6 +174,6 @@ def _fallback(frame: pd.DataFrame) -> dict[str, Any] | None:
 
 
 def _rgb() -> dict[str, tuple[int, int, int]]:
-    from renderers import COLOURS
+    from pytest_restgate.renderers import COLOURS
 
     return dict(COLOURS)

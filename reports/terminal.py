@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from reports.colours import colour_lines
-from reports.gates import GateResult
-from reports.noise import noise_lines
-from reports.paper import comparison_lines
+from pytest_restgate.reports.colours import colour_lines
+from pytest_restgate.reports.gates import GateResult
+from pytest_restgate.reports.noise import noise_lines
+from pytest_restgate.reports.paper import comparison_lines
 
 COLUMNS = (("n", "n", 5), ("rer", "RER", 6), ("cfr", "CFR", 6), ("mmc", "MMC", 6), ("acc_text", "text", 6),
            ("acc_image", "image", 6), ("acc_mixed", "mixed", 6), ("cer_mean", "CER", 6),

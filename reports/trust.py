@@ -11,7 +11,7 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
-from reports.gates import GateResult
+from pytest_restgate.reports.gates import GateResult
 
 BUDGET_MARK = "budget exhausted"
 """The error text of a call the client did not send because of --max-cost (fixtures/models/pricing.py)."""

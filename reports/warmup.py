@@ -16,9 +16,9 @@ import threading
 
 import pytest
 
-MODULES = ("pandas", "reports.summary", "reports.terminal", "matplotlib.figure",
+MODULES = ("pandas", "pytest_restgate.reports.summary", "pytest_restgate.reports.terminal", "matplotlib.figure",
            "matplotlib.backends.backend_svg", "jinja2")
-"""What `reports.plugin`'s finish and the HTML report import first."""
+"""What `pytest_restgate.reports.plugin`'s finish and the HTML report import first."""
 SINGLE_PROCESS_START = 0.8
 """In a single process, the warm-up starts once this share of the tests has reported."""
 HYPOTHESIS_PLUGIN = "hypothesispytest"

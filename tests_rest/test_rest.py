@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from fixtures.evaluation.evaluate import Unit
-from fixtures.evaluation.verdict import assert_consistent
-from fixtures.settings import Settings
+from pytest_restgate.fixtures.evaluation.evaluate import Unit
+from pytest_restgate.fixtures.evaluation.verdict import assert_consistent
+from pytest_restgate.fixtures.settings import Settings
 
 pytestmark = pytest.mark.rest
 

@@ -3,18 +3,18 @@ and shrinks a failure to a minimal inconsistent system.
 
 Runs with `--fresh-examples N` (bounded by `--fresh-call-budget`). Every inconsistent system found is stored in
 the response-cache folder and replayed first, as `test_fresh_replay[...]`, on every later run, so a release gate
-re-checks every inconsistency found before. The search itself is `fixtures.evaluation.fresh_search`.
+re-checks every inconsistency found before. The search itself is `pytest_restgate.fixtures.evaluation.fresh_search`.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from fixtures.evaluation import fresh_search
-from fixtures.evaluation.runtime import Runtime
-from fixtures.items.fresh import CallBudget, ReplayStore
-from fixtures.items.soebench import System
-from fixtures.settings import Settings
+from pytest_restgate.fixtures.evaluation import fresh_search
+from pytest_restgate.fixtures.evaluation.runtime import Runtime
+from pytest_restgate.fixtures.items.fresh import CallBudget, ReplayStore
+from pytest_restgate.fixtures.items.soebench import System
+from pytest_restgate.fixtures.settings import Settings
 
 pytestmark = [pytest.mark.fresh, pytest.mark.soebench]
 

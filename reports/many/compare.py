@@ -15,13 +15,13 @@ from typing import Any
 
 import pandas as pd
 
-from reports.many.charts import COLOURS, grouped_bars
-from reports.many.figures import INTERVAL_OF, interval, run_figures
-from reports.many.pages import fmt, link, page, table
-from reports.many.render import item_images
-from reports.many.runs import Run, unit_frame
-from reports.metrics import scored
-from reports.records import ANSWER_MODALITIES
+from pytest_restgate.reports.many.charts import COLOURS, grouped_bars
+from pytest_restgate.reports.many.figures import INTERVAL_OF, interval, run_figures
+from pytest_restgate.reports.many.pages import fmt, link, page, table
+from pytest_restgate.reports.many.render import item_images
+from pytest_restgate.reports.many.runs import Run, unit_frame
+from pytest_restgate.reports.metrics import scored
+from pytest_restgate.reports.records import ANSWER_MODALITIES
 
 ID_KEY = ["item_id", "dataset", "style", "strategy"]
 DELTA_KEYS = ("rer", "cfr", "mmc", "ocr_ok_rer", "ocr_ok_cfr", "acc_text", "acc_image", "acc_mixed",
@@ -46,7 +46,7 @@ class Comparison:
 def newcombe(p1: float, n1: int, p2: float, n2: int) -> tuple[float, float] | None:
     """95% interval of p2 - p1 for independent proportions (Newcombe's hybrid score method from Wilson
     intervals): unlike Wald it stays inside [-1, 1] and does not collapse at 0 or 1."""
-    from reports.stats import wilson_interval
+    from pytest_restgate.reports.stats import wilson_interval
 
     w1, w2 = wilson_interval(round(p1 * n1), n1), wilson_interval(round(p2 * n2), n2)
     if w1 is None or w2 is None:

@@ -10,8 +10,8 @@ from typing import Any
 
 import pandas as pd
 
-from reports.metrics import OCR_OK, average, summary
-from reports.stats import wilson_interval
+from pytest_restgate.reports.metrics import OCR_OK, average, summary
+from pytest_restgate.reports.stats import wilson_interval
 
 INTERVAL_OF: dict[str, str] = {
     "rer": "n", "mmc": "n", "cfr": "n_cfr", "acc_text": "n", "acc_image": "n", "acc_mixed": "n",

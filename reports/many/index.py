@@ -10,8 +10,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from reports.many.pages import fmt, link, page, table, verdict, write_page
-from reports.many.runs import Run, list_runs, paper_figures
+from pytest_restgate.reports.many.pages import fmt, link, page, table, verdict, write_page
+from pytest_restgate.reports.many.runs import Run, list_runs, paper_figures
 
 INDEX_NAME = "index.html"
 

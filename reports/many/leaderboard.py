@@ -11,11 +11,11 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from reports.many.charts import COLOURS, grouped_bars, ranked_bars
-from reports.many.figures import interval, mean_interval, run_figures
-from reports.many.pages import fmt, link, page, table, with_ci
-from reports.many.runs import Run, unit_frame
-from reports.stats import paired_t
+from pytest_restgate.reports.many.charts import COLOURS, grouped_bars, ranked_bars
+from pytest_restgate.reports.many.figures import interval, mean_interval, run_figures
+from pytest_restgate.reports.many.pages import fmt, link, page, table, with_ci
+from pytest_restgate.reports.many.runs import Run, unit_frame
+from pytest_restgate.reports.stats import paired_t
 
 PAPER_SOURCE = "REST / REST+, arXiv 2512.08923: RER / CFR on the OCR-correct subset, mean over 4 datasets"
 PAPER_ROWS: tuple[tuple[str, float, float], ...] = (

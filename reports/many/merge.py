@@ -16,16 +16,16 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from reports.collector import Outcomes
-from reports.gates import GATED, GateResult, check_count, check_threshold, parse_thresholds
-from reports.html import STYLE, summary_html
-from reports.many.pages import page, write_page
-from reports.many.runs import Run, load_run
-from reports.metrics import regressions
-from reports.noise import MIN_REPEATS, check_noise, parse_noise_thresholds
-from reports.noise import OPTION as NOISE_OPTION
-from reports.summary import build_summary
-from reports.trust import data_gates
+from pytest_restgate.reports.collector import Outcomes
+from pytest_restgate.reports.gates import GATED, GateResult, check_count, check_threshold, parse_thresholds
+from pytest_restgate.reports.html import STYLE, summary_html
+from pytest_restgate.reports.many.pages import page, write_page
+from pytest_restgate.reports.many.runs import Run, load_run
+from pytest_restgate.reports.metrics import regressions
+from pytest_restgate.reports.noise import MIN_REPEATS, check_noise, parse_noise_thresholds
+from pytest_restgate.reports.noise import OPTION as NOISE_OPTION
+from pytest_restgate.reports.summary import build_summary
+from pytest_restgate.reports.trust import data_gates
 
 SAME_SETTINGS = ("model", "model_id", "seed", "datasets", "limit", "rest_plus", "strategies", "data_dir",
                  "fresh_examples", "default_style")
@@ -148,7 +148,7 @@ def merge(folders: list[Path], out: Path, options: GateOptions) -> tuple[dict[st
     summary["shards"] = count
     regression = None
     if options.baseline is not None:
-        from reports.baseline import load_baseline
+        from pytest_restgate.reports.baseline import load_baseline
 
         baseline = load_baseline(options.baseline)
         regression = regressions(baseline["units"], summary["units"])

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from reports.many.runs import Run
+from pytest_restgate.reports.many.runs import Run
 
 MAX_PICTURES = 40
 
@@ -24,9 +24,9 @@ def item_images(run: Run, flips: pd.DataFrame) -> tuple[dict[tuple[str, str], st
     if seed is None:
         return {}, "not re-rendered: the run folder records no seed"
     try:
-        from fixtures.evaluation.thumbnails import thumbnail
-        from fixtures.items import soebench
-        from renderers import REST_DEFAULT, REST_PLUS_STYLES
+        from pytest_restgate.fixtures.evaluation.thumbnails import thumbnail
+        from pytest_restgate.fixtures.items import soebench
+        from pytest_restgate.renderers import REST_DEFAULT, REST_PLUS_STYLES
     except ImportError as exc:  # pragma: no cover - run from a checkout, these are always there
         return {}, f"not re-rendered: {exc}"
     styles: dict[str, Any] = {s.name: s for s in (REST_DEFAULT, *REST_PLUS_STYLES)}

@@ -9,10 +9,10 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from reports.many.charts import COLOURS, trend_lines
-from reports.many.figures import interval, run_figures
-from reports.many.pages import fmt, link, page, table, with_ci
-from reports.many.runs import Run, unit_frame
+from pytest_restgate.reports.many.charts import COLOURS, trend_lines
+from pytest_restgate.reports.many.figures import interval, run_figures
+from pytest_restgate.reports.many.pages import fmt, link, page, table, with_ci
+from pytest_restgate.reports.many.runs import Run, unit_frame
 
 SERIES = (("rer", "RER", COLOURS["rer"]), ("cfr", "CFR", COLOURS["cfr"]), ("mmc", "MMC", COLOURS["mmc"]),
           ("ocr_ok_rer", "OCR-ok RER", "#64b5cd"))

@@ -1,7 +1,7 @@
-"""`python -m reports.representation ...`: see `reports.representation.cli`."""
+"""`python -m pytest_restgate.reports.representation ...`: see `pytest_restgate.reports.representation.cli`."""
 
 from __future__ import annotations
 
-from reports.representation.cli import main
+from pytest_restgate.reports.representation.cli import main
 
 raise SystemExit(main())

@@ -1,4 +1,4 @@
-"""`python -m reports.representation` / `restgate represent`: the representation analysis from the command line.
+"""`python -m pytest_restgate.reports.representation` (`restgate represent`): the representation analysis, from a shell.
 
 Bad input ends with one line naming the thing and what to do, and exit status 2; the analysis itself never
 calls a network service (a hub id is only resolved by transformers where the hub is reachable).
@@ -11,14 +11,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from fixtures.items.item import Item
+from pytest_restgate.fixtures.items.item import Item
 
 DEFAULT_SEED = 2512
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m reports.representation",
+        prog="python -m pytest_restgate.reports.representation",
         description="Cosine of the image form's and the text form's pooled content tokens, per layer, in a local "
                     "vision-language model; joined with a restgate run's consistency verdicts.")
     p.add_argument("--model-dir", required=True,
@@ -42,8 +42,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _items(args: argparse.Namespace) -> tuple[list[Item], dict[str, Any]]:
-    from reports.representation.join import read_records
-    from reports.representation.source import collect, parse_selection, selection_from_run
+    from pytest_restgate.reports.representation.join import read_records
+    from pytest_restgate.reports.representation.source import collect, parse_selection, selection_from_run
 
     if args.run is not None:
         selection = selection_from_run(args.run)
@@ -67,7 +67,7 @@ def _out_dir(args: argparse.Namespace, model: str) -> Path:
         return Path(args.run)
     if args.out is not None:
         return Path(args.out)
-    from reports.rundir import make_run_dir
+    from pytest_restgate.reports.rundir import make_run_dir
 
     return make_run_dir(None, f"representation-{model}")
 
@@ -87,12 +87,12 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         print("the representation analysis needs the optional extra: pip install -e '.[repr]'", file=sys.stderr)
         return 2
-    from reports.representation import report
-    from reports.representation.join import across_runs, consistency_by_item, point_biserial, run_point
-    from reports.representation.pooling import layer_curve
-    from reports.representation.runner import ModelLoadError, load, pool_items
-    from reports.representation.source import SourceError
-    from reports.representation.tokens import TokenSelectionError
+    from pytest_restgate.reports.representation import report
+    from pytest_restgate.reports.representation.join import across_runs, consistency_by_item, point_biserial, run_point
+    from pytest_restgate.reports.representation.pooling import layer_curve
+    from pytest_restgate.reports.representation.runner import ModelLoadError, load, pool_items
+    from pytest_restgate.reports.representation.source import SourceError
+    from pytest_restgate.reports.representation.tokens import TokenSelectionError
 
     try:
         items, source = _items(args)
@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     if compare:
         rer = None
         if args.run is not None:
-            from reports.representation.source import read_summary
+            from pytest_restgate.reports.representation.source import read_summary
 
             rer = (read_summary(args.run).get("metrics") or {}).get("micro", {}).get("rer")
         here = {"run": str(args.run), "model": loaded.name, "rer": rer, "similarity": curve.maxima()["cosine"]["max"]}

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from reports.representation.source import SourceError, read_summary
+from pytest_restgate.reports.representation.source import SourceError, read_summary
 
 PAPER_R2 = 0.61
 """The paper's R² of representation similarity against RER across models (arXiv 2512.08923, RQ4)."""
@@ -39,7 +39,7 @@ def read_records(run_dir: Path) -> pd.DataFrame:
 
 def consistency_by_item(run_dir: Path) -> dict[str, bool]:
     """item id -> answered identically in text, image and mixed (scored units of the default rendering only)."""
-    from reports.metrics import scored, units
+    from pytest_restgate.reports.metrics import scored, units
 
     summary = read_summary(run_dir)
     frame = read_records(run_dir)

@@ -13,9 +13,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from reports.cells import html_cell as _fmt
-from reports.representation.join import PAPER_R2, Correlation
-from reports.representation.pooling import LayerCurve
+from pytest_restgate.reports.cells import html_cell as _fmt
+from pytest_restgate.reports.representation.join import PAPER_R2, Correlation
+from pytest_restgate.reports.representation.pooling import LayerCurve
 
 JSON_NAME = "representation.json"
 HTML_NAME = "representation.html"

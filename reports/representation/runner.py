@@ -15,10 +15,10 @@ from typing import Any, Literal
 
 import numpy as np
 
-from fixtures.evaluation.prompts import instruction
-from fixtures.items.item import Item
-from reports.representation.pooling import Array, mean_pool
-from reports.representation.tokens import (
+from pytest_restgate.fixtures.evaluation.prompts import instruction
+from pytest_restgate.fixtures.items.item import Item
+from pytest_restgate.reports.representation.pooling import Array, mean_pool
+from pytest_restgate.reports.representation.tokens import (
     TokenSelectionError,
     align_to_row,
     image_positions,
@@ -107,7 +107,7 @@ def page(item: Item) -> Any:
     """The item rendered exactly as the image modality sends it (the same PNG bytes), as an RGB image."""
     from PIL import Image
 
-    from renderers import REST_DEFAULT, render_png
+    from pytest_restgate.renderers import REST_DEFAULT, render_png
 
     return Image.open(io.BytesIO(render_png(item.full_text, REST_DEFAULT.for_item(item.id)))).convert("RGB")
 

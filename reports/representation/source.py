@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from fixtures.items.item import Item
+from pytest_restgate.fixtures.items.item import Item
 
 
 class SourceError(ValueError):
@@ -20,7 +20,7 @@ class SourceError(ValueError):
 
 @dataclass(frozen=True)
 class Selection:
-    """The four settings collection reads (`fixtures.items.collection.collect_items`)."""
+    """The four settings collection reads (`pytest_restgate.fixtures.items.collection.collect_items`)."""
 
     datasets: tuple[str, ...]
     limit: int | None
@@ -58,7 +58,7 @@ def selection_from_run(run_dir: Path) -> Selection:
 
 def parse_selection(datasets: str, limit: int | None, seed: int, data_dir: Path | None) -> Selection:
     """A selection from command-line values, checked as pytest's options are."""
-    from fixtures.items.datasets import parse_dataset_names
+    from pytest_restgate.fixtures.items.datasets import parse_dataset_names
 
     try:
         names = parse_dataset_names(datasets)
@@ -73,8 +73,8 @@ def parse_selection(datasets: str, limit: int | None, seed: int, data_dir: Path 
 
 def collect(selection: Selection, only: set[str] | None = None) -> list[Item]:
     """The items of the selection (in collection order), keeping only the ids in `only` when given."""
-    from fixtures.items.collection import collect_items
-    from fixtures.settings import Settings
+    from pytest_restgate.fixtures.items.collection import collect_items
+    from pytest_restgate.fixtures.settings import Settings
 
     # collect_items reads exactly these four attributes; a full Settings would drag in pytest's option set.
     collection = collect_items(cast(Settings, selection))

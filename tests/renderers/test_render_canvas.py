@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import renderers
-from renderers import (
+from pytest_restgate import renderers
+from pytest_restgate.renderers import (
     COLOURS,
     REST_DEFAULT,
     REST_PLUS_STYLES,
@@ -151,7 +151,7 @@ def test_same_input_same_bytes() -> None:
 def test_same_bytes_in_a_fresh_process() -> None:
     """Another interpreter (other hash seed, cold font cache) produces the identical PNG."""
     code = (
-        "import hashlib, renderers; "
+        "import hashlib; from pytest_restgate import renderers; "
         f"print(hashlib.sha256(renderers.render_png({SYSTEM!r}, renderers.REST_DEFAULT)).hexdigest())"
     )
     root = Path(renderers.__file__).resolve().parents[1]

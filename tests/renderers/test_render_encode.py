@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from renderers import REST_DEFAULT, data_uri, decode_data_uri, from_data_uri, render, render_png, to_png
-from renderers.encode import RENDER_CACHE_SIZE
+from pytest_restgate.renderers import REST_DEFAULT, data_uri, decode_data_uri, from_data_uri, render, render_png, to_png
+from pytest_restgate.renderers.encode import RENDER_CACHE_SIZE
 
 TEXT = "4A + 5C = 22\n\nWhat is the value of C?"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PIL import Image, ImageChops
 
-from renderers import fallback_chars, missing_glyphs, render, style_by_name, to_png, undrawable_chars
-from renderers.fallback import FallbackFace
-from renderers.layout import wrap
+from pytest_restgate.renderers import fallback_chars, missing_glyphs, render, style_by_name, to_png, undrawable_chars
+from pytest_restgate.renderers.fallback import FallbackFace
+from pytest_restgate.renderers.layout import wrap
 
 MATH = "π α √ ≤ → ∞"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from renderers import FONT_DIR, FONT_FILES, FontFileMissingError, missing_glyphs
-from renderers.typefaces import font_path, has_glyph, load_font
+from pytest_restgate.renderers import FONT_DIR, FONT_FILES, FontFileMissingError, missing_glyphs
+from pytest_restgate.renderers.typefaces import font_path, has_glyph, load_font
 
 EXPECTED_FACES = {"dejavu": "DejaVu Sans", "courier": "Liberation Mono", "cursive": "Comic Neue"}
 

@@ -8,8 +8,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from renderers import REST_DEFAULT, geometry, wrap
-from renderers.typefaces import load_font
+from pytest_restgate.renderers import REST_DEFAULT, geometry, wrap
+from pytest_restgate.renderers.typefaces import load_font
 
 FONT = load_font("dejavu", 12 * 100 / 72)
 WIDTH = 300.0

@@ -7,8 +7,8 @@ import itertools
 
 import pytest
 
-import renderers
-from renderers import COLOURS, REST_DEFAULT, REST_PLUS_STYLES, RenderStyle, colour_for, style_by_name
+from pytest_restgate import renderers
+from pytest_restgate.renderers import COLOURS, REST_DEFAULT, REST_PLUS_STYLES, RenderStyle, colour_for, style_by_name
 
 NOMINAL_HUE = {"red": 0, "yellow": 60, "green": 120, "cyan": 180, "blue": 240, "magenta": 300}
 

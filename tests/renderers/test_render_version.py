@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from renderers import RENDERER_VERSION, REST_DEFAULT, REST_PLUS_STYLES, render
+from pytest_restgate.renderers import RENDERER_VERSION, REST_DEFAULT, REST_PLUS_STYLES, render
 
 REFERENCE = (
     "3A + 2B - C = 17\n4A + 5C = 22\nA + B + C = 9\n\nWhat is the value of A + B?\n\n"

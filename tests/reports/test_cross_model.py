@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from reports.stats import cross_model_modality_tests, mover_mean_interval, wilson_interval
+from pytest_restgate.reports.stats import cross_model_modality_tests, mover_mean_interval, wilson_interval
 
 
 def test_three_models_text_vs_image_by_hand() -> None:

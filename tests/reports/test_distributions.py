@@ -7,7 +7,7 @@ import math
 import pytest
 from scipy import stats
 
-from reports.distributions import (
+from pytest_restgate.reports.distributions import (
     binomial_two_sided_half,
     normal_quantile,
     regularized_beta,

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from reports.collector import Outcomes
-from reports.figures import PAPER, Figure, describe_scope, gate_figures, gate_intervals
-from reports.gates import Threshold, check_threshold
-from reports.stats import mover_mean_interval, wilson_interval
-from reports.summary import build_summary
+from pytest_restgate.reports.collector import Outcomes
+from pytest_restgate.reports.figures import PAPER, Figure, describe_scope, gate_figures, gate_intervals
+from pytest_restgate.reports.gates import Threshold, check_threshold
+from pytest_restgate.reports.stats import mover_mean_interval, wilson_interval
+from pytest_restgate.reports.summary import build_summary
 
 
 def unit(item: str, dataset: str, answers: tuple[str, str, str], cer: float, colour: str | None = None,

@@ -7,10 +7,10 @@ import time
 from html.parser import HTMLParser
 from typing import Any
 
-from reports import html
-from reports.collector import Outcomes
-from reports.gates import GateResult, check_count
-from reports.summary import build_summary
+from pytest_restgate.reports import html
+from pytest_restgate.reports.collector import Outcomes
+from pytest_restgate.reports.gates import GateResult, check_count
+from pytest_restgate.reports.summary import build_summary
 
 SCRIPT = "<script>alert(1)</script>"
 

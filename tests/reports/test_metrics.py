@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fixtures.evaluation.answers import normalised_cer
-from reports.metrics import (
+from pytest_restgate.fixtures.evaluation.answers import normalised_cer
+from pytest_restgate.reports.metrics import (
     SUMMARY_KEYS,
     UNIT_COLUMNS,
     metrics_table,

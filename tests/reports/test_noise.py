@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from reports.noise import (
+from pytest_restgate.reports.noise import (
     check_noise,
     distributions_html,
     first_repeat,
@@ -102,7 +102,7 @@ def test_terminal_and_html_show_the_figures_and_the_distributions() -> None:
     ([], None),
 ])
 def test_benjamini_hochberg_cutoff(p_values: list[float], cutoff: float | None) -> None:
-    from reports.noise import benjamini_hochberg_cutoff
+    from pytest_restgate.reports.noise import benjamini_hochberg_cutoff
 
     assert benjamini_hochberg_cutoff(p_values, 0.05) == cutoff
 

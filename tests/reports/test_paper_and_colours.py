@@ -7,11 +7,11 @@ import time
 import pandas as pd
 import pytest
 
-from reports import html, terminal
-from reports.collector import Outcomes
-from reports.colours import colour_table
-from reports.paper import compare, paper_model, published
-from reports.summary import build_summary
+from pytest_restgate.reports import html, terminal
+from pytest_restgate.reports.collector import Outcomes
+from pytest_restgate.reports.colours import colour_table
+from pytest_restgate.reports.paper import compare, paper_model, published
+from pytest_restgate.reports.summary import build_summary
 from tests.reports.test_figures import SAME, SPLIT, hand_summary, unit
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from argparse import Namespace
 
-from reports.preset import apply_preset
+from pytest_restgate.reports.preset import apply_preset
 
 
 def test_the_paper_preset_fills_the_defaults() -> None:

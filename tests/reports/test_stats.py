@@ -13,8 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats as sp
 
-from reports.metrics import summary, units
-from reports.stats import mcnemar_exact, metric_intervals, modality_tests, paired_t, wilson_interval
+from pytest_restgate.reports.metrics import summary, units
+from pytest_restgate.reports.stats import mcnemar_exact, metric_intervals, modality_tests, paired_t, wilson_interval
 
 
 def unit(item: str, gold: str, text: str | None, image: str | None, mixed: str | None,

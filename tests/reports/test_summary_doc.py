@@ -10,11 +10,11 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from reports.baseline import load_baseline, save_baseline
-from reports.collector import Outcomes
-from reports.metrics import metrics_table
-from reports.records import Record
-from reports.summary import SCHEMA, build_summary
+from pytest_restgate.reports.baseline import load_baseline, save_baseline
+from pytest_restgate.reports.collector import Outcomes
+from pytest_restgate.reports.metrics import metrics_table
+from pytest_restgate.reports.records import Record
+from pytest_restgate.reports.summary import SCHEMA, build_summary
 
 
 def rec(item: str, modality: str, answer: str | None, *, pt: int | None, ct: int | None, cost: float | None,

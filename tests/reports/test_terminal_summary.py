@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from reports.gates import GateResult, check_count
-from reports.terminal import COLUMNS, metric_lines, summary_lines
+from pytest_restgate.reports.gates import GateResult, check_count
+from pytest_restgate.reports.terminal import COLUMNS, metric_lines, summary_lines
 
 
 def summary_doc(cost: float | None = 0.0123, styles: dict[str, Any] | None = None) -> dict[str, Any]:

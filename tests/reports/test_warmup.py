@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from reports.warmup import HYPOTHESIS_PLUGIN, drop_hypothesis_plugin
+from pytest_restgate.reports.warmup import HYPOTHESIS_PLUGIN, drop_hypothesis_plugin
 
 REPO = Path(__file__).resolve().parents[2]
 

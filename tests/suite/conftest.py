@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from fixtures.models.llm import import_litellm
+from pytest_restgate.fixtures.models.llm import import_litellm
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -61,10 +61,10 @@ def _heavy_imports_outside_pytester() -> None:
     under -n 2, depending on which tests a worker had run). One real read imports everything the reads need.
     """
     import_litellm()
-    import reports.metrics
-    import reports.summary  # noqa: F401
-    from fixtures.models import ocr, reference
-    from renderers import REST_DEFAULT, render_png
+    import pytest_restgate.reports.metrics
+    import pytest_restgate.reports.summary  # noqa: F401
+    from pytest_restgate.fixtures.models import ocr, reference
+    from pytest_restgate.renderers import REST_DEFAULT, render_png
 
     assert reference.ReferenceLLM is not None  # the litellm provider class, built on first access
     assert ocr.ocr_png(render_png("2A + B = 7", REST_DEFAULT)).replace(" ", "") == "2A+B=7"

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from fixtures.evaluation.prompts import OCR_INSTRUCTION
+from pytest_restgate.fixtures.evaluation.prompts import OCR_INSTRUCTION
 from tests.support.localserver import LocalServer
 
 pytestmark = pytest.mark.slow

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from fixtures.items import soebench
-from renderers import REST_DEFAULT, from_data_uri, render_png
+from pytest_restgate.fixtures.items import soebench
+from pytest_restgate.renderers import REST_DEFAULT, from_data_uri, render_png
 from tests.fixtures.items.dataset_rows import arc_row, gsm_row, mmlu_row, write_jsonl
 from tests.support.localserver import LocalServer
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-import reports.summary  # noqa: F401  numpy/pandas/scipy imported outside pytester's inner runs, which unload them
+import pytest_restgate.reports.summary  # noqa: F401  numpy/pandas/scipy imported outside pytester's inner runs, which unload them
 from tests.support.localserver import LocalServer
 from tests.support.noisemodel import RandomModel, closed_form
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from reports.cli import main
+from pytest_restgate.reports.cli import main
 from tests.support.localserver import LocalServer
 
 pytestmark = pytest.mark.slow

@@ -129,7 +129,7 @@ class TokenBucket:
 
 
 def _reference_reply(messages: list[dict[str, Any]]) -> str:
-    from fixtures.models.reference import reference_reply  # lazy: OCR engine import is slow
+    from pytest_restgate.fixtures.models.reference import reference_reply  # lazy: OCR engine import is slow
 
     return reference_reply(messages)
 

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from reports.repeats import MODALITIES, judge_repeats
+from pytest_restgate.reports.repeats import MODALITIES, judge_repeats
 
 Dist = Mapping[str | None, float]
 """Answer -> probability; None is an unparsed reply."""

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reports.collector import Outcomes
-from reports.records import ANSWER_MODALITIES
-from reports.summary import build_summary
+from pytest_restgate.reports.collector import Outcomes
+from pytest_restgate.reports.records import ANSWER_MODALITIES
+from pytest_restgate.reports.summary import build_summary
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from scipy import stats
 
-from reports.cli import main
-from reports.many.compare import compare, newcombe
-from reports.many.leaderboard import PAPER_ROWS
-from reports.many.runs import load_run
-from reports.stats import wilson_interval
+from pytest_restgate.reports.cli import main
+from pytest_restgate.reports.many.compare import compare, newcombe
+from pytest_restgate.reports.many.leaderboard import PAPER_ROWS
+from pytest_restgate.reports.many.runs import load_run
+from pytest_restgate.reports.stats import wilson_interval
 from tests.reports.many.runfolders import Spec, make_run, units_of
 
 DAY = 86_400.0
@@ -88,7 +88,7 @@ def test_compare_deltas_and_flips_match_a_hand_count(root: Path, capsys) -> None
     assert f"rer                  0.900   0.600   -0.300  [{lo:+.3f}, {hi:+.3f}]" in out
     page = next(root.glob("compare-*.html")).read_text()
     assert page.count("became inconsistent") == 3
-    from fixtures.items import soebench
+    from pytest_restgate.fixtures.items import soebench
 
     regenerated = soebench.generate(10, 2512)  # a flip is pictured only where the seed's item has its gold
     assert page.count('src="data:image/png;base64,') == sum(regenerated[n].gold == "7" for n in (6, 7, 8))
@@ -108,7 +108,7 @@ def test_compare_matches_by_digest_when_both_runs_carry_it(root: Path) -> None:
 
 
 def test_compare_shows_the_rendered_soebench_item(tmp_path: Path) -> None:
-    from fixtures.items import soebench
+    from pytest_restgate.fixtures.items import soebench
 
     items = soebench.generate(3, 5)
     gold = items[1].gold

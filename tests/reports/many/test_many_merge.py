@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reports.cli import main
+from pytest_restgate.reports.cli import main
 from tests.reports.many.runfolders import Spec, U, make_run, units_of
 
 PATTERN = "cccciiwwoce"

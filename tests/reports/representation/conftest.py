@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.evaluation.prompts import INSTRUCTIONS
-from fixtures.items import soebench
-from fixtures.items.item import Item
+from pytest_restgate.fixtures.evaluation.prompts import INSTRUCTIONS
+from pytest_restgate.fixtures.items import soebench
+from pytest_restgate.fixtures.items.item import Item
 
 SEED = 2512
 N_ITEMS = 5

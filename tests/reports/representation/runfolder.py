@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from reports.records import MODALITIES, Record
+from pytest_restgate.reports.records import MODALITIES, Record
 
 STYLE = "dejavu-200dpi"
 

@@ -1,4 +1,4 @@
-"""`python -m reports.representation` end to end on a tiny model folder and a run folder the test writes."""
+"""`python -m pytest_restgate.reports.representation` end to end on a tiny model folder and a run folder."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from runfolder import write_run
 
-from fixtures.items.item import Item
+from pytest_restgate.fixtures.items.item import Item
 
 pytest.importorskip("torch")
 
-from reports.representation.cli import main
+from pytest_restgate.reports.representation.cli import main
 
 
 def test_cli_on_a_run_folder(llava_dir: Path, repr_items: list[Item], tmp_path: Path,

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from runfolder import write_run
 
-from fixtures.items import soebench
-from reports.representation.join import (
+from pytest_restgate.fixtures.items import soebench
+from pytest_restgate.reports.representation.join import (
     PAPER_R2,
     across_runs,
     consistency_by_item,
@@ -18,7 +18,7 @@ from reports.representation.join import (
     point_biserial,
     run_point,
 )
-from reports.representation.source import SourceError, collect, parse_selection, selection_from_run
+from pytest_restgate.reports.representation.source import SourceError, collect, parse_selection, selection_from_run
 
 ANSWERS = {
     "soebench/0000": ("1", "1", "1"),

@@ -7,13 +7,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from fixtures.evaluation.prompts import instruction
-from fixtures.items.item import Item
+from pytest_restgate.fixtures.evaluation.prompts import instruction
+from pytest_restgate.fixtures.items.item import Item
 
 torch = pytest.importorskip("torch")
 
-from reports.representation.pooling import mean_pool  # noqa: E402
-from reports.representation.runner import Loaded, encode, load, pool_form, pool_items, prompt_of  # noqa: E402
+from pytest_restgate.reports.representation.pooling import mean_pool  # noqa: E402
+from pytest_restgate.reports.representation.runner import Loaded, encode, load, pool_form, pool_items, prompt_of  # noqa: E402
 
 FAMILIES = ("llava_dir", "idefics3_dir")
 

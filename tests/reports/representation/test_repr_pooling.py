@@ -7,8 +7,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from reports.representation.pooling import cosine, layer_curve, mean_pool, retrieval_accuracy
-from reports.representation.tokens import (
+from pytest_restgate.reports.representation.pooling import cosine, layer_curve, mean_pool, retrieval_accuracy
+from pytest_restgate.reports.representation.tokens import (
     TokenSelectionError,
     align_to_row,
     image_positions,
