@@ -1,4 +1,5 @@
-"""`restgate`: many runs, one view. Subcommands over run folders: runs, compare, leaderboard, trend, merge.
+"""`restgate`: many runs, one view. Subcommands over run folders: runs, compare, leaderboard, trend, merge (and
+`run`, the suite itself through pytest).
 
 Bad input (a folder that is not a run, shards that do not fit together) gives one line on stderr and exit
 status 2; `merge` exits 1 when a gate fails (or, without gate options, when an item is inconsistent: pytest's
@@ -62,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     merge.add_argument("--baseline", type=Path, default=None, help="a previous run's summary.json")
     merge.add_argument("--max-regressions", type=int, default=0, help="with --baseline: most items turning "
                        "inconsistent (default 0)")
+    sub.add_parser("run", help="run the suite here, through pytest: `restgate run [pytest options]` (reports in "
+                   "./reports/runs, cache in ./.restgate-cache); `restgate run --help` for its options", add_help=False)
     sub.add_parser("represent", help="representation analyses (needs pip install -e .[repr]); "
                    "`restgate represent --help` for its options", add_help=False)
     return parser
@@ -82,6 +85,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list[:1] == ["represent"]:
         return _represent(args_list[1:])
+    if args_list[:1] == ["run"]:  # every later argument is pytest's
+        from pytest_restgate.launch import run_suite
+
+        return run_suite(args_list[1:])
     args = _parser().parse_args(args_list)
     from pytest_restgate.reports.many.runs import RunFolderError
 

@@ -45,7 +45,7 @@ PLUGIN_NAME = "restgate-results"
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("restgate-report", "restgate: report and release gates")
     group.addoption("--report-dir", type=Path, default=None,
-                    help="parent folder of the run folders (default: reports/runs/)")
+                    help="parent folder of the run folders (default: reports/runs/ in the current folder)")
     group.addoption("--min-rer", default=None, help="gate: RER at least this share (0.85, or soebench:0.9,...)")
     group.addoption("--max-cfr", default=None, help="gate: CFR at most this share (overall or dataset:value)")
     group.addoption("--min-mmc", default=None, help="gate: MMC at least this share (overall or dataset:value)")

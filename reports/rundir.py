@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-REPORTS_ROOT = Path(__file__).resolve().parent / "runs"
+REPORTS_ROOT = Path("reports") / "runs"
+"""`./reports/runs`, in the folder the run (or `restgate runs`) starts in: a clone's root (git-ignored there), or any
+folder where an installed wheel runs (never beside the code, which may sit in a read-only site-packages)."""
 
 
 def run_id(model: str, now: float | None = None) -> str:
@@ -33,7 +35,7 @@ def make_run_dir(root: Path | None, model: str) -> Path:
 
     A report folder that cannot be written is a usage error here, at start-up, before any model call.
     """
-    parent = root or REPORTS_ROOT
+    parent = root or REPORTS_ROOT.absolute()
     base = parent / run_id(model)
     try:
         base.parent.mkdir(parents=True, exist_ok=True)
@@ -77,9 +79,15 @@ def discard_run_dir(run_dir: Path) -> None:
 
 
 def is_rest_run(config: pytest.Config) -> bool:
-    """True when the run includes the benchmark (tests_rest/), not only the project's own tests (`pytest tests`)."""
+    """True when the run includes the benchmark (tests_rest/), not only the project's own tests (`pytest tests`).
+
+    With `--pyargs` (an installed wheel: `--pyargs pytest_restgate.tests_rest`) the arguments are module names.
+    """
     for arg in config.args:
-        path = Path(str(arg).split("::")[0])
+        name = str(arg).split("::")[0]
+        path = Path(name)
         if "tests_rest" in path.parts or (path.is_dir() and (path / "tests_rest").is_dir()):
+            return True
+        if config.option.pyargs and "tests_rest" in name.split("."):
             return True
     return False

@@ -226,3 +226,10 @@ def test_make_run_dir_gives_a_fresh_folder_each_time(tmp_path: Path, monkeypatch
     made = [make_run_dir(tmp_path, "openai/gpt") for _ in range(3)]
     assert [p.name for p in made] == [base, f"{base}-2", f"{base}-3"]
     assert all(p.is_dir() and p.parent == tmp_path for p in made)
+
+
+def test_run_folders_go_under_the_current_folder_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`./reports/runs`, wherever the run starts (an installed wheel's code may sit in a read-only site-packages)."""
+    monkeypatch.chdir(tmp_path)
+    made = make_run_dir(None, "reference")
+    assert made.is_absolute() and made.parent == tmp_path / "reports" / "runs"
