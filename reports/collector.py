@@ -45,14 +45,16 @@ def property_of(report: pytest.TestReport, key: str) -> object | None:
 
 def records_of(report: pytest.TestReport) -> list[Record]:
     """Every record the test attached, in order, each call once: a REST test attaches one unit, the fresh search
-    one per system it drew (a system Hypothesis draws again is the same unit: kept once, as first seen)."""
+    one per system it drew (a system Hypothesis draws again is the same unit: kept once, as first seen; a
+    finding asked again past the cache, `fresh_recheck`, is a second set of calls and kept beside it)."""
     out: list[Record] = []
     seen: set[tuple[object, ...]] = set()
     for key, value in report.user_properties:
         if key != RECORD_PROPERTY or not isinstance(value, list):
             continue
         for record in value:
-            identity = tuple(record.get(k) for k in ("item_id", "dataset", "style", "strategy", "modality", "repeat"))
+            identity = tuple(record.get(k) for k in ("item_id", "dataset", "style", "strategy", "modality", "repeat",
+                                                     "fresh_recheck"))
             if identity not in seen:
                 seen.add(identity)
                 out.append(record)

@@ -82,6 +82,9 @@ class Record(TypedDict):
     fresh_shrink: NotRequired[bool]
     """True for a system the fresh search evaluated while Hypothesis shrank a counterexample: kept (its calls were
     made and paid), left out of the metrics (shrinking looks for inconsistency, so counting it would bias RER)."""
+    fresh_recheck: NotRequired[bool]
+    """True for the second ask of a fresh-search finding, past the response cache (is it reproducible?): paid and
+    kept, also flagged `fresh_shrink`, so left out of the metrics; the unit's first records are the counted ones."""
 
 
 def figure_records(records: list[Record]) -> list[Record]:
