@@ -133,15 +133,37 @@ def modality_tests(units: pd.DataFrame, confidence: float = 0.95) -> dict[str, A
     return jsonable(out)
 
 
+ITEM: tuple[str, ...] = ("dataset", "item_id")
+"""What a cluster is: one item, whose renderings (REST+) share its text answer and difficulty."""
+
+
+def _clustered(flags: pd.Series, items: pd.DataFrame, confidence: float) -> dict[str, Any]:
+    """`_interval` of a 0/1 column, with the item-clustered interval when an item has several units."""
+    from pytest_restgate.reports.clustered import clustered_interval
+
+    grouped = flags.astype(int).groupby([items[c] for c in ITEM], sort=False).agg(["sum", "count"])
+    if len(grouped) == 0 or int(grouped["count"].max()) <= 1:
+        return {**_interval(int(flags.astype(bool).sum()), len(flags), confidence), "method": "wilson"}
+    ci = clustered_interval(grouped["sum"].astype(int).tolist(), grouped["count"].astype(int).tolist(), confidence)
+    assert ci is not None
+    n, successes = int(grouped["count"].sum()), int(grouped["sum"].sum())
+    return {"value": successes / n, "successes": successes, "n": n, "low": ci[0], "high": ci[1],
+            "method": "clustered by item", "n_items": len(grouped)}
+
+
 def metric_intervals(units: pd.DataFrame, confidence: float = 0.95) -> dict[str, Any]:
-    """Wilson intervals for RER, MMC (over scored units) and CFR (over the MMC units), for bound gates."""
+    """95% intervals of RER, MMC (over scored units) and CFR (over the MMC units), for bound gates.
+
+    Wilson when each item has one unit; when an item has several (REST+ renderings), the interval clustered by
+    item (reports/clustered.py), since those units are not independent draws.
+    """
     s = scored(units)
     solved = s[s["solved_any"].astype(bool)]
     return jsonable({
         "confidence": confidence,
-        "rer": _interval(int(s["consistent"].astype(bool).sum()), len(s), confidence),
-        "mmc": _interval(int(s["solved_any"].astype(bool).sum()), len(s), confidence),
-        "cfr": _interval(int((~solved["solved_all"].astype(bool)).sum()), len(solved), confidence),
+        "rer": _clustered(s["consistent"], s, confidence),
+        "mmc": _clustered(s["solved_any"], s, confidence),
+        "cfr": _clustered(~solved["solved_all"].astype(bool), solved, confidence),
     })
 
 
