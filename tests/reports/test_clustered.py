@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from pytest_restgate.reports.clustered import clustered_interval, effective_size
+from pytest_restgate.reports.clustered import clustered_interval, effective_size, shortfall_interval
 from pytest_restgate.reports.collector import Outcomes
 from pytest_restgate.reports.figures import PAPER, gate_figures, gate_intervals
 from pytest_restgate.reports.stats import wilson_interval
@@ -92,3 +92,27 @@ def test_intervals_pooled_over_renderings_are_clustered_by_item() -> None:
     assert rer["method"] == "clustered by item" and rer["n_items"] == 4 and rer["n"] == 8
     units = wilson_interval(6, 8)
     assert units is not None and rer["low"] < units[0]
+
+
+def test_shortfall_interval_by_hand() -> None:
+    """Items 0.5 and 0 with the pseudo-items -1 and 1: the t interval of those four values' mean, with the t
+    quantile of 1 degree of freedom (two items), 12.7062; clipped to the figure's range [-1, 1]."""
+    augmented = [0.5, 0.0, -1.0, 1.0]
+    mean = sum(augmented) / 4
+    sd = (sum((v - mean) ** 2 for v in augmented) / 3) ** 0.5
+    half = 12.706204736 * sd / 2
+    assert shortfall_interval([0.5, 0.0], ["a", "b"]) == pytest.approx((max(-1.0, mean - half), min(1.0, mean + half)))
+    assert shortfall_interval([], []) is None
+
+
+def test_shortfall_interval_averages_an_items_units_and_is_never_a_point() -> None:
+    """Ten renderings of one item count as that item once; a model whose every unit gives 0 still gets an
+    interval around 0 (40 items cannot rule out a rare shifted item), not [0, 0]."""
+    per_item = shortfall_interval([0.2, 0.0] * 20, list(range(40)))
+    ten = shortfall_interval([v for v in [0.2, 0.0] * 20 for _ in range(10)],
+                             [i for i in range(40) for _ in range(10)])
+    assert ten == pytest.approx(per_item)
+    low, high = shortfall_interval([0.0] * 40, list(range(40))) or (0.0, 0.0)
+    assert low == pytest.approx(-high) and 0.05 < high < 0.08
+    with pytest.raises(ValueError, match="differ in length"):
+        shortfall_interval([0.0], [])
