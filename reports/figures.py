@@ -4,10 +4,13 @@ Why: the paper's headline RER and CFR are each model's figures on its OCR-correc
 transcription was exact, so any inconsistency left is not a perception error), averaged over datasets. A user
 who gates on restgate's pooled figure over all units judges a different quantity. `--gate-subset` and
 `--gate-mean` choose the figure; `PAPER` is the paper's choice, which every summary also reports as
-`metrics.paper` beside the pooled and dataset-mean rows.
+`metrics.paper` beside the pooled and dataset-mean rows. The paper's figure, and a gate judged on it, uses the
+units of the default rendering only (the paper's headline is REST, one rendering per item); other figures of a
+REST+ run pool its renderings.
 
 Intervals (for `--gate-on=lower-bound`): pooled figures use the Wilson interval of the pooled units (all, or
-the OCR-correct ones); a mean over datasets uses the MOVER interval built from the per-dataset Wilson intervals
+the OCR-correct ones), or, when an item has several units (REST+ renderings), the interval clustered by item
+(reports/clustered.py); a mean over datasets uses the MOVER interval built from the per-dataset intervals
 (`stats.mover_mean_interval`), because the mean of per-dataset bounds is not a valid interval for the mean.
 """
 
@@ -67,6 +70,10 @@ def gate_figures(summary: dict[str, Any], figure: Figure) -> dict[str, dict[str,
     A dataset's own figure is the same under both means (the mean over one dataset is that dataset).
     """
     metrics = summary["metrics"]
+    paper = metrics.get("paper") or {}
+    if figure == PAPER and "by_dataset" in paper:  # the default rendering only (paper_block)
+        return {OVERALL: {m: paper.get(m) for m in GATED_METRICS},
+                **{name: {m: b.get(m) for m in GATED_METRICS} for name, b in paper["by_dataset"].items()}}
     overall = metrics["micro" if figure.mean == "pooled" else "macro"] or {}
     out = {OVERALL: {m: overall.get(figure.key(m)) for m in GATED_METRICS}}
     for name, block in (metrics.get("datasets") or {}).items():
@@ -82,6 +89,11 @@ def _pair(block: dict[str, Any] | None) -> Interval | None:
 
 def gate_intervals(summary: dict[str, Any], figure: Figure) -> dict[str, dict[str, Interval | None]]:
     """scope -> metric -> 95% interval of the figure `gate_figures` gives (see the module note for methods)."""
+    paper = summary["metrics"].get("paper") or {}
+    if figure == PAPER and "by_dataset" in paper:
+        blocks = {OVERALL: paper["intervals"], **{name: b["intervals"] for name, b in paper["by_dataset"].items()}}
+        return {scope: {m: None if not b.get(m) else (float(b[m][0]), float(b[m][1])) for m in GATED_METRICS}
+                for scope, b in blocks.items()}
     if figure.subset == "all":
         pooled, per_dataset = summary["intervals"], summary["interval_by_dataset"]
     else:
@@ -106,18 +118,27 @@ def _mean_interval(per_dataset: dict[str, dict[str, Any]], metric: str) -> Inter
     return mover_mean_interval(estimates)
 
 
-def paper_block(summary: dict[str, Any]) -> dict[str, Any]:
-    """The paper's figure of this run: RER, CFR, MMC and accuracies on the OCR-correct subset, mean over
-    datasets, with 95% MOVER intervals of RER, CFR and MMC (summary["metrics"]["paper"])."""
-    from pytest_restgate.reports.metrics import jsonable
+def paper_block(unit_frame: pd.DataFrame, style: str | None) -> dict[str, Any]:
+    """The paper's figure of this run (summary["metrics"]["paper"]): RER, CFR, MMC and accuracies on the
+    OCR-correct subset, mean over datasets, with 95% MOVER intervals of RER, CFR and MMC, on the units of the
+    default rendering `style` only (the paper's headline is REST; a REST+ run keeps its per-style figures in
+    `styles`). `by_dataset` holds each dataset's own figure, which per-dataset gates on this figure judge."""
+    from pytest_restgate.reports.metrics import average, jsonable, summary
 
-    macro = summary["metrics"].get("macro") or {}
-    intervals = gate_intervals(summary, PAPER)[OVERALL]
+    u = unit_frame[unit_frame["style"] == style] if style and len(unit_frame) else unit_frame
+    datasets = {str(name): summary(g) for name, g in u.groupby("dataset", sort=True)} if len(u) else {}
+    macro = average(datasets.values())
+    per_dataset = ocr_ok_intervals(u)["datasets"]
     figures = {k: macro.get(OCR_OK + k) for k in ("rer", "cfr", "mmc", "acc_text", "acc_image", "acc_mixed")}
+    by_dataset = {name: {"n": d.get(OCR_OK + "n"), **{m: d.get(OCR_OK + m) for m in GATED_METRICS},
+                         "intervals": {m: _as_list(_pair(per_dataset[name].get(m))) for m in GATED_METRICS}}
+                  for name, d in datasets.items()}
     return jsonable({
-        "figure": PAPER.describe, "subset": PAPER.subset, "mean": PAPER.mean,
-        "n": macro.get(OCR_OK + "n"), "n_datasets": macro.get("n_groups"), **figures,
-        "intervals": {m: _as_list(intervals[m]) for m in GATED_METRICS},
+        "figure": PAPER.describe, "subset": PAPER.subset, "mean": PAPER.mean, "rendering": style or "all",
+        "n": macro.get(OCR_OK + "n"), "n_datasets": macro.get("n_groups"), "datasets": sorted(datasets),
+        **figures,
+        "intervals": {m: _as_list(_mean_interval(per_dataset, m)) for m in GATED_METRICS},
+        "by_dataset": by_dataset,
     })
 
 

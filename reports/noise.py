@@ -13,8 +13,10 @@ the scored units (an errored unit is excluded, as everywhere):
   inconsistency, 1 - rer_noise is the inconsistency that noise alone produces.
 - `rer_below_noise` = rer_noise - rer_expected: the RER lost to the modality beyond the noise (about 0 when the
   modality changes nothing, whatever the noise; positive when a pathway shifts the answers; it can be negative
-  when the image pathway is *less* noisy than the text one). Its 95% interval is the paired t interval over
-  units. `--max-rer-below-noise X` gates on it: a maximum, because under "no modality effect" the RER sits at
+  when the image pathway is *less* noisy than the text one). Its 95% interval is a t interval over items (an
+  item's REST+ renderings averaged first) with one pseudo-item at each end of the figure's range, -1 and 1
+  (reports/clustered.py `shortfall_interval`; benchmarks/noise_coverage.py measures its coverage).
+  `--max-rer-below-noise X` gates on it: a maximum, because under "no modality effect" the RER sits at
   its noise floor, so "RER above noise" would be a figure whose good value is 0 and whose threshold would have
   to be negative; the shortfall reads as "at most X of the items' agreement may be lost to the modality".
   Under `--gate-on=lower-bound` it is judged on the interval's upper end (the conservative side).
@@ -90,23 +92,24 @@ def benjamini_hochberg_cutoff(p_values: Sequence[float], alpha: float) -> float 
     return cutoff
 
 
-def _block(verdicts: Sequence[RepeatVerdict]) -> dict[str, Any]:
+def _block(keyed: Sequence[tuple[UnitKey, RepeatVerdict]]) -> dict[str, Any]:
+    from pytest_restgate.reports.clustered import shortfall_interval
     from pytest_restgate.reports.stats import paired_t
 
-    with_floor = [v for v in verdicts if v.noise_rer is not None]
+    verdicts = [v for _, v in keyed]
+    with_floor = [(key, v) for key, v in keyed if v.noise_rer is not None]
     cutoff = benjamini_hochberg_cutoff([v.p_value for v in verdicts], ALPHA)
-    shortfall = paired_t([v.noise_rer or 0.0 for v in with_floor], [v.expected_rer for v in with_floor])
-    mean = shortfall["mean_diff"]
-    low, high = shortfall["ci_low"], shortfall["ci_high"]
-    if mean is not None and low is None and shortfall["note"] == "zero variance of the differences":
-        low = high = mean  # every unit gives the same figure: no sampling spread over units
+    shortfall = paired_t([v.noise_rer or 0.0 for _, v in with_floor], [v.expected_rer for _, v in with_floor])
+    ci = shortfall_interval([(v.noise_rer or 0.0) - v.expected_rer for _, v in with_floor],
+                            [(key[1], key[0]) for key, _ in with_floor])
     return {
         "n": len(verdicts),
         "n_noise": len(with_floor),
         "rer_expected": _mean([v.expected_rer for v in verdicts]),
         "rer_noise": _mean([v.noise_rer for v in verdicts]),
-        FIGURE: mean,
-        FIGURE + "_ci": None if low is None else [low, high],
+        FIGURE: shortfall["mean_diff"],
+        FIGURE + "_ci": None if ci is None else [ci[0], ci[1]],
+        FIGURE + "_ci_method": "t over items with a pseudo-item at -1 and at 1 (reports/clustered.py)",
         FIGURE + "_p": shortfall["p_value"],
         "self_agreement": {m: _mean([v.distributions[m].self_agreement for v in verdicts]) for m in MODALITIES},
         "noise_rer_by_modality": {
@@ -132,15 +135,15 @@ def noise_summary(records: Sequence[Mapping[str, Any]], strategy: str) -> dict[s
         return None
     verdicts, n_errors = unit_verdicts(records, strategy)
     k = max((int(r["repeat"]) for r in records if "repeat" in r), default=0) + 1
-    by_dataset: dict[str, list[RepeatVerdict]] = defaultdict(list)
-    for (_, dataset, _), verdict in verdicts.items():
-        by_dataset[dataset].append(verdict)
+    by_dataset: dict[str, list[tuple[UnitKey, RepeatVerdict]]] = defaultdict(list)
+    for key, verdict in verdicts.items():
+        by_dataset[key[1]].append((key, verdict))
     return {
         "repeats": k,
         "alpha": ALPHA,
         "strategy": strategy,
         "n_errors": n_errors,
-        **_block(list(verdicts.values())),
+        **_block(list(verdicts.items())),
         "datasets": {name: _block(vs) for name, vs in sorted(by_dataset.items())},
         "units": [
             {"item_id": item, "dataset": dataset, "style": style, **verdict.as_json()}

@@ -154,7 +154,7 @@ def build_summary(
         "vision_tokens": _vision_tokens(primary),
         "units": _with_digests(units_records(unit_frame), records),
     })
-    doc["metrics"]["paper"] = paper_block(doc)
+    doc["metrics"]["paper"] = paper_block(primary_units, default_style)
     doc["paper_comparison"] = compare(doc["metrics"]["paper"], run.get("model"), run.get("model_id"))
     noise = noise_summary(scored_records, primary_strategy)
     if noise is not None:  # --repeats K > 1: the noise floor (reports/noise.py)

@@ -139,7 +139,7 @@ def paper_figures(run: Run) -> dict[str, Any]:
     Uses the summary's own `paper` block when a newer writer put one there; otherwise the macro row's
     ocr_ok_* figures, which are exactly that mean.
     """
-    paper = run.summary.get("paper") or run.summary.get("paper_figure")
+    paper = run.metrics.get("paper") or run.summary.get("paper") or run.summary.get("paper_figure")
     if isinstance(paper, dict) and paper.get("rer") is not None:
         return {"rer": paper.get("rer"), "cfr": paper.get("cfr"), "mmc": paper.get("mmc"),
                 "n": paper.get("n"), "source": "summary"}

@@ -136,7 +136,8 @@ def render_html(doc: Mapping[str, Any]) -> str:
         curve_svg(doc) or "<p>(matplotlib is not installed: the curve is in the table below)</p>",
         _corr_line("per item: similarity vs consistent (point-biserial)", doc.get("per_item_vs_consistency")),
         items_svg(doc) or "",
-        _corr_line("across runs: similarity vs RER (Pearson)", doc.get("across_runs")),
+        _corr_line("across runs: similarity vs the paper's headline RER (OCR-correct subset, mean over datasets; "
+                   "Pearson)", doc.get("across_runs")),
         "<table><tr><th>layer</th><th>cosine</th><th>image→text</th><th>text→image</th></tr>", rows, "</table>",
         "</body></html>",
     ]
@@ -168,6 +169,7 @@ def curve_lines(doc: Mapping[str, Any]) -> list[str]:
         lines.append(f"per item vs consistent: n={corr['n']} r={_fmt(corr['r'])} p={_fmt(corr['p'])}{why}")
     across = doc.get("across_runs")
     if across:
-        lines.append(f"across runs vs RER: n={across['n']} r={_fmt(across['r'])} R²={_fmt(across['r2'])} "
+        lines.append(f"across runs vs headline RER (OCR-correct, mean over datasets): n={across['n']} "
+                     f"r={_fmt(across['r'])} R²={_fmt(across['r2'])} "
                      f"(paper R² ≈ {PAPER_R2})")
     return lines

@@ -51,20 +51,17 @@ def text_span(prompt: str, text: str, item_id: str = "") -> tuple[int, int]:
 
 
 def span_positions(offsets: Sequence[tuple[int, int]], span: tuple[int, int]) -> list[int]:
-    """Positions of the tokens that lie in `span`: a token counts when more than half of its characters do.
+    """Positions of the tokens that overlap `span` by at least one character.
 
-    A byte-level BPE token may straddle the boundary (a space or newline of the template glued to the first word);
-    the majority rule keeps it with the side it mostly belongs to. Special tokens (empty offsets) never count.
+    Every such token carries part of the item's text, so all are kept. A byte-level BPE token often straddles the
+    boundary: the template's space or newline glued to the first word (`Ġ3`, `Ċ3x`), or the last character glued
+    to the template's next space. A majority rule dropped such a first token whenever the word was short (one
+    character in, one out), so the pool lost the item's first content token in most items; the template
+    characters a kept token also holds are one or two bytes of whitespace, identical across items. Special
+    tokens (empty offsets) never count.
     """
     lo, hi = span
-    out = []
-    for i, (a, b) in enumerate(offsets):
-        if b <= a:
-            continue
-        inside = min(b, hi) - max(a, lo)
-        if inside * 2 > b - a:
-            out.append(i)
-    return out
+    return [i for i, (a, b) in enumerate(offsets) if b > a and min(b, hi) > max(a, lo)]
 
 
 def align_to_row(own_ids: Sequence[int], own_positions: Sequence[int], row_ids: Sequence[int],

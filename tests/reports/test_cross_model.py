@@ -15,7 +15,7 @@ def test_three_models_text_vs_image_by_hand() -> None:
     rows = [{"model": "a", "acc_text": 0.9, "acc_image": 0.8, "acc_mixed": 0.85},
             {"model": "b", "acc_text": 0.8, "acc_image": 0.75, "acc_mixed": 0.75},
             {"model": "c", "acc_text": 0.7, "acc_image": 0.5, "acc_mixed": 0.65}]
-    result = cross_model_modality_tests(rows)
+    result = cross_model_modality_tests(rows, subset="all")
     ti = result["text_vs_image"]
     assert ti["models"] == ["a", "b", "c"] and ti["df"] == 2
     assert ti["t"] == pytest.approx(math.sqrt(7))
@@ -33,14 +33,27 @@ def test_a_model_without_a_figure_is_left_out_of_that_pair_only() -> None:
     rows = [{"acc_text": 0.9, "acc_image": 0.8, "acc_mixed": None},
             {"acc_text": 0.8, "acc_image": 0.6, "acc_mixed": 0.7},
             {"acc_text": 0.7, "acc_image": 0.4, "acc_mixed": 0.5}]
-    result = cross_model_modality_tests(rows)
+    result = cross_model_modality_tests(rows, subset="all")
     assert result["text_vs_image"]["n"] == 3 and result["image_vs_mixed"]["n"] == 2
     assert result["image_vs_mixed"]["models"] == ["1", "2"]
 
 
 def test_one_model_gives_no_t() -> None:
-    result = cross_model_modality_tests([{"acc_text": 0.9, "acc_image": 0.8, "acc_mixed": 0.85}])
+    result = cross_model_modality_tests([{"acc_text": 0.9, "acc_image": 0.8, "acc_mixed": 0.85}], subset="all")
     assert result["text_vs_image"]["t"] is None and result["text_vs_image"]["note"] == "fewer than 2 pairs"
+
+
+def test_the_default_cut_is_the_papers_ocr_correct_subset() -> None:
+    """All-unit accuracies say text beats image; on the OCR-correct units (the paper's table's cut) image does."""
+    rows = [{"model": "a", "acc_text": 0.9, "acc_image": 0.5, "ocr_ok_acc_text": 0.8, "ocr_ok_acc_image": 0.9},
+            {"model": "b", "acc_text": 0.8, "acc_image": 0.3, "ocr_ok_acc_text": 0.7, "ocr_ok_acc_image": 0.75}]
+    result = cross_model_modality_tests(rows)
+    assert result["subset"] == "ocr-correct" and "ocr-correct units" in result["computes"]
+    assert result["text_vs_image"]["mean_diff"] == pytest.approx(-0.075)
+    assert cross_model_modality_tests(rows, subset="all")["text_vs_image"]["mean_diff"] == pytest.approx(0.45)
+    assert result["image_vs_mixed"]["n"] == 0  # no mixed figure: left out, not zero
+    with pytest.raises(ValueError, match="subset must be one of"):
+        cross_model_modality_tests(rows, subset="pooled")
 
 
 def test_mover_of_two_equal_groups_by_hand() -> None:

@@ -79,10 +79,12 @@ def test_preset_paper_runs_the_four_datasets_and_compares_with_the_paper(  # typ
         run = run_suite("--limit=2", *_args(server, "openai/gpt-4o-mini"), "--preset=paper", "--min-rer=0.9",
                         f"--data-dir={data}")
     out = run.result.stdout.str()
-    assert "preset paper: datasets soebench, mmlu, arc, gsm-symbolic" in out
+    assert "preset paper: datasets soebench, mmlu, arc-challenge (the paper's ARC), gsm-symbolic" in out
     assert "item counts are not known to restgate, so --limit applies (2 per dataset)" in out
-    assert set(run.summary["metrics"]["datasets"]) == {"soebench", "mmlu", "arc-challenge", "arc-easy",
-                                                       "gsm-symbolic"}
+    # exactly the paper's four datasets: ARC-Challenge stands for its ARC, arc-easy (in --data-dir) is not run
+    assert set(run.summary["metrics"]["datasets"]) == {"soebench", "mmlu", "arc-challenge", "gsm-symbolic"}
+    assert run.summary["metrics"]["macro"]["n_groups"] == 4
+    assert run.summary["metrics"]["paper"]["n_datasets"] == 4
     assert "judged on OCR-correct subset, mean over datasets" in out
     comparison = run.summary["paper_comparison"]
     assert comparison["model"] == "GPT-4o-mini"

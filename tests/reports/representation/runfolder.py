@@ -24,8 +24,11 @@ def record(item_id: str, modality: str, answer: str | None, gold: str, style: st
 Answers = Mapping[str, tuple[str | None, str | None, str | None]]
 
 
-def write_run(folder: Path, answers: Answers, *, seed: int = 2512, limit: int = 5, rer: float | None = None) -> Path:
-    """`answers`: item id -> (text, image, mixed) answers; gold is the text answer. Returns the folder."""
+def write_run(folder: Path, answers: Answers, *, seed: int = 2512, limit: int = 5, rer: float | None = None,
+              pooled_rer: float | None = None) -> Path:
+    """`answers`: item id -> (text, image, mixed) answers; gold is the text answer. Returns the folder.
+
+    `rer` is the paper's headline RER (metrics.paper); `pooled_rer` the all-unit pooled one (default: the same)."""
     folder.mkdir(parents=True, exist_ok=True)
     lines = []
     for item_id, (text, image, mixed) in answers.items():
@@ -38,7 +41,9 @@ def write_run(folder: Path, answers: Answers, *, seed: int = 2512, limit: int = 
         "run": {"model": "tiny", "datasets": ["soebench"], "limit": limit, "seed": seed, "data_dir": None,
                 "default_style": STYLE},
         "primary_strategy": "direct",
-        "metrics": {"micro": {"rer": consistent / len(answers) if rer is None else rer}},
+        "metrics": {"micro": {"rer": consistent / len(answers) if pooled_rer is None and rer is None
+                              else (rer if pooled_rer is None else pooled_rer)},
+                    "paper": {"rer": consistent / len(answers) if rer is None else rer}},
     }
     (folder / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
     return folder

@@ -14,6 +14,7 @@ from pytest_restgate.reports.representation.join import (
     PAPER_R2,
     across_runs,
     consistency_by_item,
+    headline_rer,
     pearson,
     point_biserial,
     run_point,
@@ -79,9 +80,16 @@ def test_across_runs_pearson_with_the_paper_value(tmp_path: Path) -> None:
     assert out["n"] == 3 and out["paper_r2"] == PAPER_R2
     assert out["r"] == pytest.approx(np.corrcoef([0.2, 0.5, 0.7], [0.5, 0.7, 0.9])[0, 1])
     assert pearson([1.0, 2.0], [1.0, 2.0]).r is None  # two runs: no fit
-    run = write_run(tmp_path / "run", ANSWERS, rer=0.6)
+    run = write_run(tmp_path / "run", ANSWERS, rer=0.6, pooled_rer=0.4)  # the paper's headline RER is read
     with pytest.raises(SourceError, match=r"representation\.json"):
         run_point(run)
     (run / "representation.json").write_text(json.dumps(
         {"model": "m", "curve": {"maxima": {"cosine": {"max": 0.42, "layer": 3}}}}), encoding="utf-8")
     assert run_point(run) == {"run": str(run), "model": "m", "rer": 0.6, "similarity": 0.42}
+
+
+def test_the_rer_of_a_run_is_the_papers_headline_figure() -> None:
+    pooled_only = {"metrics": {"micro": {"rer": 0.4}, "macro": {"rer": 0.5, "ocr_ok_rer": 0.7}}}
+    assert headline_rer(pooled_only) == 0.7  # an older summary: its macro OCR-correct RER, the same mean
+    assert headline_rer({"metrics": {"micro": {"rer": 0.4}, "paper": {"rer": 0.9}}}) == 0.9
+    assert headline_rer({"metrics": {"micro": {"rer": 0.4}, "paper": {"rer": None}}}) is None  # no OCR-correct unit

@@ -39,12 +39,13 @@ def test_text_span_is_the_last_occurrence_and_missing_text_is_named() -> None:
         text_span(prompt, "2+2", "soebench/0003")
 
 
-def test_span_positions_majority_rule_and_special_tokens() -> None:
+def test_span_positions_keep_every_overlapping_token_and_no_special_token() -> None:
     # prompt "ab.-cd ef": tokens "ab"(0,2) ".-"(2,4) "cd"(4,6) "ef"(7,9), a special token (0,0); text = "-cd ef"
     offsets = [(0, 0), (0, 2), (2, 4), (4, 6), (7, 9)]
-    assert span_positions(offsets, (3, 9)) == [3, 4]  # ".-" is half outside: not content
+    assert span_positions(offsets, (3, 9)) == [2, 3, 4]  # ".-" holds the text's first character: kept
     assert span_positions(offsets, (2, 9)) == [2, 3, 4]
-    assert span_positions([(0, 3), (3, 6)], (1, 6)) == [0, 1]  # "x|yz": two of three chars inside
+    assert span_positions(offsets, (4, 6)) == [3]  # touching a token's edge is no overlap
+    assert span_positions([(0, 3), (3, 6)], (2, 6)) == [0, 1]  # "xy|z": one of three chars inside
 
 
 @pytest.mark.parametrize("row_ids,row_mask,expected", [
