@@ -20,7 +20,7 @@ import pytest
 PRESETS: dict[str, dict[str, tuple[Any, Any]]] = {
     "paper": {
         # option dest: (its default, the paper's value)
-        "datasets": ("soebench", "soebench,mmlu,arc,gsm-symbolic"),
+        "datasets": (None, "soebench,mmlu,arc,gsm-symbolic"),  # None: --datasets not given
         "gate_subset": (None, "ocr-correct"),
         "gate_mean": (None, "datasets"),
     },
