@@ -28,7 +28,7 @@ from pytest_restgate.reports.summary import build_summary
 from pytest_restgate.reports.trust import data_gates
 
 SAME_SETTINGS = ("model", "model_id", "seed", "datasets", "limit", "rest_plus", "strategies", "data_dir",
-                 "fresh_examples", "default_style")
+                 "fresh_examples", "default_style", "item_sources", "items_map", "item_filters")
 """Settings every shard must share: they decide which units exist and how they are asked."""
 
 
