@@ -28,7 +28,9 @@ def _items(folder: Path) -> tuple[str, str]:
     exam = folder / "exam.jsonl"
     exam.write_text("".join(json.dumps({"id": f"q{n}", "question": f"Which is number {n}?",
                                         "choices": [str(n), str(n + 1), str(n + 2)], "answer": "A"}) + "\n"
-                            for n in range(4)), encoding="utf-8")
+                            for n in range(4))
+                    + json.dumps({"question": "Long? " * 200, "choices": ["x", "y"], "answer": "x"}) + "\n",
+                    encoding="utf-8")
     bills = folder / "bills.csv"
     bills.write_text("ref,text,ask,total\n" + "".join(f"b{n},Bill {n}: {n} x 1,What is the total?,{n}\n"
                                                      for n in range(4)), encoding="utf-8")
@@ -51,6 +53,7 @@ def test_own_items_run_under_their_names_with_baselines_shards_and_merge(run_sui
     assert whole.summary["run"]["sources"] == {"exam": exam} and whole.summary["run"]["item_sources"] == [exam]
     assert {r["dataset"] for r in whole.records} == {"exam"} and "exam/q0-" in whole.result.stdout.str()
     assert "exam" in whole.html
+    assert "exam: dropped by the filters: 1 too_long" in whole.result.stdout.str()
     assert whole.summary["metrics"]["micro"]["n"] == 4
     matched = again.summary["baseline"]  # units matched by digest: the same items, none on one side only
     assert matched["not_comparable"] == {"only_previous": 0, "only_current": 0}
