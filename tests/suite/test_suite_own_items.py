@@ -7,6 +7,7 @@ Against the local OpenAI-compatible server with a scripted model (cheap), throug
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -46,11 +47,14 @@ def test_own_items_run_under_their_names_with_baselines_shards_and_merge(run_sui
         whole = run_suite(*args, f"--save-baseline={baseline}")
         again = run_suite(*args, f"--baseline={baseline}")
         shards = [run_suite(*args, f"--shard={k}/2") for k in (1, 2)]
+        Path(exam).write_text(Path(exam).read_text().replace("number 3", "number three"), encoding="utf-8")
+        edited = run_suite(*args, "--shard=2/2")  # the same file name, other content
         mapped = run_suite("--model=openai/scripted", f"--api-base={server.base_url}", "--min-rer=0",
                            f"--items={bills}", "--items-map=id=ref,context=text,question=ask,answer=total")
     assert whole.result.ret == 0, whole.result.stdout.str()
     assert set(whole.summary["metrics"]["datasets"]) == {"exam"} and whole.summary["run"]["datasets"] == []
-    assert whole.summary["run"]["sources"] == {"exam": exam} and whole.summary["run"]["item_sources"] == [exam]
+    assert whole.summary["run"]["item_sources"] == [exam]
+    assert re.fullmatch(re.escape(exam) + r" \(sha256 [0-9a-f]{12}\)", whole.summary["run"]["sources"]["exam"])
     assert {r["dataset"] for r in whole.records} == {"exam"} and "exam/q0-" in whole.result.stdout.str()
     assert "exam" in whole.html
     assert "exam: dropped by the filters: 1 too_long" in whole.result.stdout.str()
@@ -63,6 +67,8 @@ def test_own_items_run_under_their_names_with_baselines_shards_and_merge(run_sui
     assert status == 0, capsys.readouterr()
     merged = json.loads((out / "summary.json").read_text())
     assert merged["metrics"] == whole.summary["metrics"]
+    assert main(["merge", str(shards[0].run_dir), str(edited.run_dir), "--out", str(tmp_path / "m2")]) == 2
+    assert "sources" in capsys.readouterr().err
     assert main(["compare", str(whole.run_dir), str(again.run_dir)]) == 0
     assert main(["leaderboard", "--report-dir", str(whole.run_dir.parent)]) == 0
     assert set(mapped.summary["metrics"]["datasets"]) == {"bills"}
