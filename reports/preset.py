@@ -28,7 +28,7 @@ PAPER_DATASETS: tuple[str, ...] = ("soebench", "mmlu", "arc-challenge", "gsm-sym
 PRESETS: dict[str, dict[str, tuple[Any, Any]]] = {
     "paper": {
         # option dest: (its default, the paper's value)
-        "datasets": ("soebench", ",".join(PAPER_DATASETS)),
+        "datasets": (None, ",".join(PAPER_DATASETS)),  # None: --datasets not given
         "gate_subset": (None, "ocr-correct"),
         "gate_mean": (None, "datasets"),
     },

@@ -28,8 +28,9 @@ from pytest_restgate.reports.summary import build_summary
 from pytest_restgate.reports.trust import data_gates
 
 SAME_SETTINGS = ("model", "model_id", "seed", "datasets", "limit", "rest_plus", "strategies", "data_dir",
-                 "fresh_examples", "default_style")
-"""Settings every shard must share: they decide which units exist and how they are asked."""
+                 "fresh_examples", "default_style", "item_sources", "items_map", "item_filters", "sources")
+"""Settings every shard must share: they decide which units exist and how they are asked (`sources` names each
+dataset's file or hub revision, and for --items files the sha256 of their bytes)."""
 
 
 class MergeError(ValueError):

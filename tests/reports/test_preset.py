@@ -10,7 +10,7 @@ from pytest_restgate.reports.preset import PAPER_DATASETS, apply_preset
 
 
 def test_the_paper_preset_fills_the_defaults() -> None:
-    option = Namespace(preset="paper", datasets="soebench", gate_subset=None, gate_mean=None, limit=150)
+    option = Namespace(preset="paper", datasets=None, gate_subset=None, gate_mean=None, limit=150)
     assert apply_preset(option) == ["datasets", "gate_subset", "gate_mean"]
     assert (option.datasets, option.gate_subset, option.gate_mean) == (
         "soebench,mmlu,arc-challenge,gsm-symbolic", "ocr-correct", "datasets")
