@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pytest_restgate.reports.rundir import REPORTS_ROOT
@@ -63,6 +63,12 @@ def _parser() -> argparse.ArgumentParser:
     merge.add_argument("--baseline", type=Path, default=None, help="a previous run's summary.json")
     merge.add_argument("--max-regressions", type=int, default=0, help="with --baseline: most items turning "
                        "inconsistent (default 0)")
+    merge.add_argument("--md-summary", type=Path, default=None, help="append the verdict and figures as markdown "
+                       "to FILE (default: $GITHUB_STEP_SUMMARY when set)")
+    for p in (runs, comp, board, trend):
+        p.add_argument("--json", action="store_true", help="print JSON (the same figures, as numbers) instead of text")
+    comp.add_argument("--format", choices=("text", "markdown"), default="text",
+                      help="markdown: a PR-comment body on stdout (the page is written only with --html)")
     sub.add_parser("run", help="run the suite here, through pytest: `restgate run [pytest options]` (reports in "
                    "./reports/runs, cache in ./.restgate-cache); `restgate run --help` for its options", add_help=False)
     sub.add_parser("represent", help="representation analyses (needs pip install -e .[repr]); "
@@ -101,56 +107,84 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     report_dir: Path = args.report_dir
-    if args.command == "runs":
-        from pytest_restgate.reports.many.index import index_lines, write_index
-        from pytest_restgate.reports.many.runs import list_runs
+    command = {"runs": _runs, "compare": _compare, "leaderboard": _leaderboard, "trend": _trend}.get(args.command)
+    return command(args, report_dir) if command else _merge(args, report_dir)
 
-        print("\n".join(index_lines(list_runs(report_dir))))
-        if not args.no_html and report_dir.is_dir():
-            print(f"index: {write_index(report_dir)}")
-        return 0
-    if args.command == "compare":
-        from pytest_restgate.reports.many.compare import compare, compare_html, compare_lines
-        from pytest_restgate.reports.many.pages import write_page
-        from pytest_restgate.reports.many.runs import load_run
 
-        a, b = (load_run(_run_path(r, report_dir)) for r in args.runs)
-        result = compare(a, b)
-        print("\n".join(compare_lines(result)))
+def _say(args: argparse.Namespace, text: Callable[[], list[str]], as_json: Callable[[], str]) -> None:
+    """--json: stdout is one JSON document and nothing else; else the text lines."""
+    print(as_json() if args.json else "\n".join(text()))
+
+
+def _runs(args: argparse.Namespace, report_dir: Path) -> int:
+    from pytest_restgate.reports.many.asjson import runs_json
+    from pytest_restgate.reports.many.index import index_lines, write_index
+    from pytest_restgate.reports.many.runs import list_runs
+
+    found = list_runs(report_dir)
+    _say(args, lambda: index_lines(found), lambda: runs_json(found))
+    if not args.no_html and report_dir.is_dir():
+        index = write_index(report_dir)
+        if not args.json:
+            print(f"index: {index}")
+    return 0
+
+
+def _compare(args: argparse.Namespace, report_dir: Path) -> int:
+    from pytest_restgate.reports.many.asjson import compare_json
+    from pytest_restgate.reports.many.comment import compare_markdown
+    from pytest_restgate.reports.many.compare import compare, compare_html, compare_lines
+    from pytest_restgate.reports.many.pages import write_page
+    from pytest_restgate.reports.many.runs import load_run
+
+    a, b = (load_run(_run_path(r, report_dir)) for r in args.runs)
+    result = compare(a, b)
+    quiet = args.json or args.format == "markdown"  # stdout is the JSON or the comment body, nothing else
+    if args.format == "markdown" and not args.json:
+        print(compare_markdown(result))
+    else:
+        _say(args, lambda: compare_lines(result), lambda: compare_json(result))
+    if args.html or not quiet:
         target = args.html or b.path.parent / f"compare-{a.name}--{b.name}.html"
-        print(f"page: {write_page(target, compare_html(result, target.parent))}")
-        return 0
-    if args.command == "leaderboard":
-        from pytest_restgate.reports.many.leaderboard import (
-            entries,
-            latest_per_model,
-            leaderboard_html,
-            leaderboard_lines,
-        )
-        from pytest_restgate.reports.many.pages import write_page
-        from pytest_restgate.reports.many.runs import list_runs, load_run
+        page = write_page(target, compare_html(result, target.parent))
+        if not quiet:
+            print(f"page: {page}")
+    return 0
 
-        chosen = [load_run(_run_path(r, report_dir)) for r in args.runs] or latest_per_model(list_runs(report_dir))
-        found = entries(chosen)
-        print("\n".join(leaderboard_lines(found)))
-        target = args.html or report_dir / "leaderboard.html"
-        print(f"page: {write_page(target, leaderboard_html(found, target.parent))}")
-        return 0
-    if args.command == "trend":
-        from pytest_restgate.reports.many.pages import write_page
-        from pytest_restgate.reports.many.runs import list_runs
-        from pytest_restgate.reports.many.trend import points, runs_of, trend_html, trend_lines_text
 
-        mine = runs_of(args.model, list_runs(report_dir))
-        if not mine:
-            raise ValueError(f"no run of model {args.model!r} under {report_dir}; `restgate runs` lists the models")
-        trend = points(mine)
-        print("\n".join(trend_lines_text(args.model, trend)))
-        slug = re.sub(r"[^A-Za-z0-9._-]+", "-", args.model).strip("-")
-        target = args.html or report_dir / f"trend-{slug}.html"
-        print(f"page: {write_page(target, trend_html(args.model, trend, target.parent))}")
-        return 0
-    return _merge(args, report_dir)
+def _leaderboard(args: argparse.Namespace, report_dir: Path) -> int:
+    from pytest_restgate.reports.many.asjson import leaderboard_json
+    from pytest_restgate.reports.many.leaderboard import entries, latest_per_model, leaderboard_html, leaderboard_lines
+    from pytest_restgate.reports.many.pages import write_page
+    from pytest_restgate.reports.many.runs import list_runs, load_run
+
+    chosen = [load_run(_run_path(r, report_dir)) for r in args.runs] or latest_per_model(list_runs(report_dir))
+    found = entries(chosen)
+    _say(args, lambda: leaderboard_lines(found), lambda: leaderboard_json(found))
+    target = args.html or report_dir / "leaderboard.html"
+    page = write_page(target, leaderboard_html(found, target.parent))
+    if not args.json:
+        print(f"page: {page}")
+    return 0
+
+
+def _trend(args: argparse.Namespace, report_dir: Path) -> int:
+    from pytest_restgate.reports.many.asjson import trend_json
+    from pytest_restgate.reports.many.pages import write_page
+    from pytest_restgate.reports.many.runs import list_runs
+    from pytest_restgate.reports.many.trend import points, runs_of, trend_html, trend_lines_text
+
+    mine = runs_of(args.model, list_runs(report_dir))
+    if not mine:
+        raise ValueError(f"no run of model {args.model!r} under {report_dir}; `restgate runs` lists the models")
+    trend = points(mine)
+    _say(args, lambda: trend_lines_text(args.model, trend), lambda: trend_json(args.model, trend))
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", args.model).strip("-")
+    target = args.html or report_dir / f"trend-{slug}.html"
+    page = write_page(target, trend_html(args.model, trend, target.parent))
+    if not args.json:
+        print(f"page: {page}")
+    return 0
 
 
 def _merge(args: argparse.Namespace, report_dir: Path) -> int:
@@ -166,17 +200,16 @@ def _merge(args: argparse.Namespace, report_dir: Path) -> int:
         summary, gates = merge([_run_path(r, report_dir) for r in args.runs], args.out, options)
     except pytest.UsageError as exc:  # the gate parsers speak pytest's language
         raise ValueError(str(exc)) from None
+    from pytest_restgate.reports.gatecase import publish_markdown
+    from pytest_restgate.reports.release import release_verdict
     from pytest_restgate.reports.terminal import summary_lines
 
     for line in summary_lines(summary, gates, summary.get("baseline"), str(args.out)):
         print(line)
-    tests = summary.get("tests") or {}
-    if gates:
-        passed = bool(summary.get("gate_passed")) and not tests.get("failed_other")
-        print(f"restgate release gate {'PASSED' if passed else 'FAILED'} (merged {summary.get('shards')} shards)")
-    else:
-        passed = not (tests.get("inconsistent") or tests.get("failed_other") or tests.get("errors"))
-    return 0 if passed else 1
+    verdict = release_verdict(summary)  # the same reading as a live run's terminal, JUnit, HTML and markdown
+    publish_markdown(args.md_summary, summary, verdict)
+    print(verdict.line)
+    return 0 if verdict.passed else 1
 
 
 if __name__ == "__main__":

@@ -14,8 +14,8 @@ from typing import IO, Any
 
 import pytest
 
+from pytest_restgate.reports.findings import FINDING_PROPERTY, junit_answers
 from pytest_restgate.reports.records import KIND_PROPERTY, RECORD_PROPERTY, VERDICT_PROPERTY, Record
-from pytest_restgate.reports.untrusted import printable
 
 
 @dataclass
@@ -63,11 +63,10 @@ def records_of(report: pytest.TestReport) -> list[Record]:
 
 class JUnitRecords(list[Record]):
     """The records of a test, unchanged for the collector and the HTML report, but written into JUnit XML
-    (which takes `str()` of each property) as compact JSON without the responses (they are in results.jsonl)."""
+    (which takes `str()` of each property) as each unit's answers in compact JSON (results.jsonl has the rest)."""
 
     def __str__(self) -> str:
-        slim = [{k: printable(v) if isinstance(v, str) else v for k, v in r.items() if k != "response"} for r in self]
-        return json.dumps(slim, ensure_ascii=False, separators=(",", ":"))
+        return junit_answers(self)
 
 
 def _slim_for_junit(report: pytest.TestReport) -> None:
@@ -121,19 +120,21 @@ class Collector:
 
     def _count(self, report: pytest.TestReport) -> None:
         o = self.outcomes
+        finding = property_of(report, FINDING_PROPERTY) is not None  # an xfail under gates (reports/findings.py)
+        failed, skipped = report.failed or finding, report.skipped and not finding
         if report.when == "call" or (report.when == "setup" and not report.passed):
             self.finished.add(report.nodeid)
         if report.when == "call":
             if report.passed:
                 o.passed += 1
-            elif report.failed:
+            elif failed:
                 if property_of(report, VERDICT_PROPERTY) == "inconsistent":
                     o.inconsistent += 1
                 else:
                     o.failed_other += 1
-        if report.failed and report.when in ("setup", "teardown"):
+        if failed and report.when in ("setup", "teardown"):
             o.errors.append({"test": report.nodeid, "when": report.when, "message": _message(report)})
-        if report.skipped and report.when in ("setup", "call"):
+        if skipped and report.when in ("setup", "call"):
             o.skipped.append({"test": report.nodeid, "reason": _message(report)})
 
     def close(self) -> None:

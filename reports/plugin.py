@@ -19,6 +19,7 @@ from pytest_restgate.reports import html
 from pytest_restgate.reports.baseline import compare_units, load_baseline, regression_gate, save_baseline
 from pytest_restgate.reports.collector import Collector, records_of
 from pytest_restgate.reports.figures import MEANS, SUBSETS, Figure, describe_scope, gate_figures, gate_intervals
+from pytest_restgate.reports.findings import as_finding
 from pytest_restgate.reports.gates import (
     GATED,
     OVERALL,
@@ -76,6 +77,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="with --max-cost: calls not made for the budget do not fail the gate")
     group.addoption("--save-baseline", type=Path, default=None,
                     help="write this run's summary to FILE for the next release to compare against")
+    group.addoption("--md-summary", type=Path, default=None,
+                    help="append the verdict, metrics, gates and inconsistent items as markdown to FILE (default: "
+                         "$GITHUB_STEP_SUMMARY when set)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -102,6 +106,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
     """Attach the thumbnail and raw responses to the setup report, where the records first appear."""
     report = yield
+    as_finding(item, report)  # under gate options an inconsistency is an xfail with its answers (reports/findings)
     if report.when == "setup":
         records = records_of(report)
         thumbnail = item.stash.get(THUMBNAIL_KEY, None)
@@ -261,8 +266,23 @@ class Results:
                                    f"{self.min_items})")
         return check_threshold(t, figures, intervals, describe_scope(self.figure, t.scope))
 
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> Generator[None, Any, Any]:
+        """Outermost: settle the exit status and the verdict before junitxml and pytest-html write their files;
+        print the verdict after pytest's own summary line (the terminal's wrapper runs inside this one)."""
+        self._settle(session, exitstatus)
+        verdict = None
+        if self.summary is not None and not self.abandoned:
+            from pytest_restgate.reports.gatecase import after_reporters, before_reporters
+
+            verdict = before_reporters(self.config, self.summary, int(session.exitstatus))
+        try:
+            return (yield)
+        finally:
+            if verdict is not None:
+                after_reporters(self.config, verdict, Path(self.report_path()))
+
+    def _settle(self, session: pytest.Session, exitstatus: int) -> None:
         """With gate options the gate alone decides: inconsistencies are findings, not failures."""
         if exitstatus == pytest.ExitCode.USAGE_ERROR and not self.collector.records:
             self.abandoned = True  # e.g. a bad -m or path found at collection: no run, so no run folder
@@ -323,17 +343,7 @@ class Results:
             elif line.startswith("gate PASS"):
                 markup = {"green": True}
             terminalreporter.write_line(line, **markup)
-        if self.summary.get("complete") is False:
-            terminalreporter.write_line(
-                "restgate release gate INCOMPLETE: the run did not finish every selected unit (see the first "
-                "line of this summary); exit status non-zero", red=True, bold=True)
-        elif self.gating:
-            verdict = "PASSED" if self.summary.get("gate_passed") else "FAILED"
-            terminalreporter.write_line(
-                f"restgate release gate {verdict} (inconsistent items are findings; the gate sets the exit status)",
-                red=verdict == "FAILED", green=verdict == "PASSED", bold=True,
-            )
-        elif self._missing_datasets():
+        if self.summary.get("complete") is not False and not self.gating and self._missing_datasets():
             terminalreporter.write_line(
                 f"restgate FAILED: {', '.join(self._missing_datasets())} named in --datasets but not loaded (see "
                 "above for how to supply it); pass --allow-missing-datasets to run without it", red=True, bold=True)

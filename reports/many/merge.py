@@ -177,7 +177,9 @@ def merged_report(summary: dict[str, Any], gates: list[GateResult], regression: 
     head = "".join(f"<th>{h}</th>" for h in ("unit", "style", "strategy", "text", "image", "mixed", "gold",
                                               "verdict"))
     shards = ", ".join(escape(s) for s in (summary.get("run") or {}).get("merged_from") or [])
-    body = (summary_html(summary, gates, regression) + STYLE
+    from pytest_restgate.reports.release import banner_html, release_verdict
+
+    body = (banner_html(release_verdict(summary)) + summary_html(summary, gates, regression) + STYLE
             + f'<h3>Units</h3><table class="rg-table" id="restgate-units"><tr>{head}</tr>{"".join(rows)}</table>')
     return page(f"restgate report (merged): {(summary.get('run') or {}).get('model')}",
                 f"merged from {summary.get('shards')} shards: {shards}", body)

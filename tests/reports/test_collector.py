@@ -147,7 +147,7 @@ def test_counts_come_from_the_verdict_never_from_the_wording(wording: str) -> No
     assert (collector.outcomes.inconsistent, collector.outcomes.failed_other) == (1, 3)
 
 
-def test_junit_gets_compact_json_records_without_responses(tmp_path: Path) -> None:
+def test_junit_gets_each_units_answers_as_compact_json(tmp_path: Path) -> None:
     collector = Collector(tmp_path / "results.jsonl")
     reports = phases(NODE, unit_records("soebench/0001"), verdict="consistent")
     for r in reports:
@@ -155,8 +155,8 @@ def test_junit_gets_compact_json_records_without_responses(tmp_path: Path) -> No
     collector.close()
     written = dict(reports[-1].user_properties)
     junit = json.loads(str(written[RECORD_PROPERTY]))  # junitxml writes str() of each property
-    assert [r["modality"] for r in junit] == ["ocr", "text", "image", "mixed"]
-    assert all("response" not in r for r in junit)
+    (unit,) = junit  # one unit: its three answers, gold and OCR CER (reports/findings.junit_answers)
+    assert {"item_id", "text", "image", "mixed", "gold", "ocr_cer"} <= unit.keys() and "response" not in unit
     assert ", " not in str(written[RECORD_PROPERTY]) and "': " not in str(written[RECORD_PROPERTY])  # not a repr
     assert records_of(reports[-1]) == unit_records("soebench/0001")  # the collector and HTML keep everything
     assert str(written[VERDICT_PROPERTY]) == "consistent"

@@ -45,7 +45,7 @@ def test_rest_plus_run_reports_every_style(run_suite) -> None:  # type: ignore[n
     with LocalServer(reply=_transcriber) as server:
         run = run_suite("--limit=2", "-m", "rest_plus", *_server_args(server), "--min-rer=0")
     assert run.result.ret == 0, run.result.stdout.str()
-    run.result.assert_outcomes(failed=20)  # 2 items x 10 styles, each inconsistent (5 vs 6)
+    run.result.assert_outcomes(xfailed=20)  # 2 items x 10 styles, each inconsistent (5 vs 6): gated findings
     records = run.records
     assert {r["style"] for r in records} == {
         f"{font}-{dpi}dpi" for font in ("dejavu", "courier", "cursive") for dpi in (50, 100, 200)

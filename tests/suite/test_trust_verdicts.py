@@ -38,7 +38,7 @@ def test_a_seed_change_compares_no_unit_by_number_and_says_it_compared_rates(  #
     assert first.result.ret == 0 and baseline.exists()
     assert all(re.fullmatch(r"[0-9a-f]{64}", u["digest"]) for u in first.summary["units"])
     with LocalServer(reply=blind) as srv:
-        second = run_suite(*server_args(srv), "--limit=3", "--seed=7", f"--baseline={baseline}")
+        second = run_suite(*server_args(srv), "--limit=3", "--seed=7", f"--baseline={baseline}", "-rx")
     regression = second.summary["baseline"]
     assert regression["n_compared"] == 0 and regression["newly_inconsistent"] == []  # other systems, same numbers
     assert regression["not_comparable"] == {"only_previous": 3, "only_current": 3}
@@ -56,8 +56,9 @@ def test_a_run_stopped_early_is_incomplete_and_saves_no_baseline(  # type: ignor
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     baseline = tmp_path / "base.json"
-    with LocalServer(reply=blind, latency_s=0.05) as srv:
-        run = run_suite(*server_args(srv), "--limit=6", stop, "--min-rer=0", "--max-cfr=1",
+    # under gate options an inconsistency is a finding (an xfail) that -x does not stop on; a call error is not
+    with LocalServer(reply=blind, latency_s=0.05, fault=Fault("server_error")) as srv:
+        run = run_suite(*server_args(srv), "--limit=6", stop, "--min-rer=0", "--max-cfr=1", "--max-retries=0",
                         f"--save-baseline={baseline}")
     assert run.result.ret != 0
     summary = run.summary
@@ -66,6 +67,7 @@ def test_a_run_stopped_early_is_incomplete_and_saves_no_baseline(  # type: ignor
     assert summary["gate_passed"] is False and not baseline.exists()
     out = run.result.stdout.str()
     assert "INCOMPLETE run:" in out and "release gate PASSED" not in out
+    assert out.rstrip().splitlines()[-1].startswith("restgate release gate INCOMPLETE: ")
     assert "INCOMPLETE run:" in run.html
 
 
