@@ -32,7 +32,7 @@ def test_no_preset_changes_nothing() -> None:
 def test_the_paper_preset_names_exactly_the_papers_four_datasets() -> None:
     """The `arc` alias would expand to two datasets (a mean over five, ARC weighing 2/5); the preset names one ARC
     split, so the mean over datasets is over the four the published figure averages."""
-    option = Namespace(preset="paper", datasets="soebench", gate_subset=None, gate_mean=None)
+    option = Namespace(preset="paper", datasets=None, gate_subset=None, gate_mean=None)
     apply_preset(option)
     names = parse_dataset_names(option.datasets)
     assert names == PAPER_DATASETS and len(names) == 4
