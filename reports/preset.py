@@ -8,48 +8,24 @@ sources restgate was built from, so the preset keeps `--limit` (default 150 per 
 header rather than inventing counts. An option the user gave explicitly wins over the preset, except that a
 value equal to the option's default cannot be told apart from no value, and is replaced.
 
-Applied in `pytest_cmdline_main`, before either plugin reads its options (and again, identically, on workers).
+Applied in `pytest_cmdline_main`, before either plugin reads its options (and again, identically, on workers);
+`restgate merge` applies it to its own options. The option itself is declared with the other gate options
+(reports/judge.py), so a run and a merge accept the same words.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-PRESETS: dict[str, dict[str, tuple[Any, Any]]] = {
-    "paper": {
-        # option dest: (its default, the paper's value)
-        "datasets": ("soebench", "soebench,mmlu,arc,gsm-symbolic"),
-        "gate_subset": (None, "ocr-correct"),
-        "gate_mean": (None, "datasets"),
-    },
-}
+from pytest_restgate.reports.judge import PRESETS, apply_preset
+
+__all__ = ["HEADER", "PRESETS", "apply_preset"]
+
 HEADER = {
     "paper": "preset paper: datasets soebench, mmlu, arc, gsm-symbolic; gates judged on the OCR-correct subset, "
              "mean over datasets; temperature 0, 1024 output tokens (2048 for SoEBench); the paper's item counts "
              "are not known to restgate, so --limit applies ({limit} per dataset)",
 }
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("restgate-report", "restgate: report and release gates")
-    group.addoption("--preset", default=None, choices=tuple(PRESETS),
-                    help="paper: the paper's datasets and headline figure for the gates (OCR-correct subset, mean "
-                         "over datasets); the paper's published figures are shown beside a model it measured")
-
-
-def apply_preset(option: Any) -> list[str]:
-    """Set the preset's values on `option` (pytest's namespace) where still at the default; the names set."""
-    name = getattr(option, "preset", None)
-    if name is None:
-        return []
-    changed = []
-    for dest, (default, value) in PRESETS[name].items():
-        if getattr(option, dest, default) == default:
-            setattr(option, dest, value)
-            changed.append(dest)
-    return changed
 
 
 @pytest.hookimpl(tryfirst=True)
