@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from pytest_restgate.core.evidence import EVIDENCE_KEY, evidence
 from pytest_restgate.reports import html
 from pytest_restgate.reports.baseline import load_baseline, save_baseline
 from pytest_restgate.reports.collector import Collector, records_of
@@ -149,6 +150,7 @@ class Results:
         self.completeness = Completeness(self.planned if self.planned is not None else finished, finished,
                                          self.stop_reason)
         self.summary.update(self.completeness.as_json())
+        self.summary[EVIDENCE_KEY] = evidence(self.run_dir / "results.jsonl", self.collector.records)  # for merge
         if self.baseline is not None:
             self.regression = regression_of(self.baseline, self.summary)
             self.summary["baseline"] = {"path": str(self.spec.baseline), **self.regression}

@@ -76,6 +76,9 @@ class Record(TypedDict):
     digest: NotRequired[str]
     """The unit's identity: sha256 of dataset, item content, gold, style, prompt and renderer versions
     (fixtures/evaluation/identity.py); baselines match units by it."""
+    item_digest: NotRequired[str]
+    """The item's content digest (the unit digest without the style): decides its shard under --shard=K/N, which
+    `restgate merge` recomputes from it (pytest_restgate/core/shards.py)."""
     shared: NotRequired[bool]
     """True when this record reuses a call another record of the run consumed first (REST+ text call, the
     second strategy's OCR/text): its cost is counted once, on that first record."""

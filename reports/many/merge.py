@@ -23,53 +23,12 @@ from pytest_restgate.reports.html import STYLE, summary_html
 from pytest_restgate.reports.judge import GateSpec, judge, regression_of, settle
 from pytest_restgate.reports.many.pages import page, write_page
 from pytest_restgate.reports.many.runs import Run, load_run
+from pytest_restgate.reports.many.shardcheck import MergeError, check_disjoint, check_evidence, check_shards
 from pytest_restgate.reports.noise import MIN_REPEATS
 from pytest_restgate.reports.noise import OPTION as NOISE_OPTION
 from pytest_restgate.reports.summary import build_summary
 
-SAME_SETTINGS = ("model", "model_id", "seed", "datasets", "limit", "rest_plus", "strategies", "data_dir",
-                 "fresh_examples", "default_style")
-"""Settings every shard must share: they decide which units exist and how they are asked."""
-
-
-class MergeError(ValueError):
-    """Shards that cannot be merged; the message is one line naming the folder and the fix."""
-
-
-def check_shards(runs: list[Run]) -> int:
-    """Refuse shards that are missing, duplicated, unfinished or from different runs; return N."""
-    if not runs:
-        raise MergeError("give the shard run folders to merge (restgate merge RUN... --out DIR)")
-    shards: dict[int, Run] = {}
-    count = None
-    first = runs[0]
-    for run in runs:
-        if run.rebuilt:
-            raise MergeError(f"{run.path}: no summary.json (the shard did not finish); rerun that shard")
-        if run.summary.get("complete") is False:  # interrupted, -x, a crashed worker: its verdict never existed
-            raise MergeError(f"{run.path}: the shard is INCOMPLETE ({run.summary.get('incomplete_reason')}); "
-                             "rerun that shard")
-        raw = run.info.get("shard")
-        if not raw:
-            raise MergeError(f"{run.path}: not a shard (run without --shard=K/N)")
-        k, n = (int(x) for x in str(raw).split("/"))
-        if count is not None and n != count:
-            raise MergeError(f"{run.path}: shard {raw} is from a {n}-way split, the others from {count}")
-        count = n
-        if k in shards:
-            raise MergeError(f"shard {k}/{n} given twice: {shards[k].path} and {run.path}; give each shard once")
-        for key in SAME_SETTINGS:
-            if first.info.get(key) != run.info.get(key):
-                raise MergeError(f"{run.path}: {key} {run.info.get(key)!r} differs from {first.path}'s "
-                                 f"{first.info.get(key)!r}; merge shards of one run only")
-        shards[k] = run
-    assert count is not None
-    missing = [f"{k}/{count}" for k in range(1, count + 1) if k not in shards]
-    if missing:
-        raise MergeError(f"missing shard(s) {', '.join(missing)} of {count}; got "
-                         f"{', '.join(f'{k}/{count}' for k in sorted(shards))}")
-    return count
-
+__all__ = ["MergeError", "check_shards", "merge", "merged_report"]
 
 def _outcomes(runs: list[Run]) -> Outcomes:
     o = Outcomes()
@@ -98,7 +57,11 @@ def merge(folders: list[Path], out: Path, spec: GateSpec) -> tuple[dict[str, Any
     runs.sort(key=lambda r: int(str(r.info["shard"]).split("/")[0]))
     if out.exists() and any(out.iterdir()):
         raise MergeError(f"--out {out}: the folder is not empty; give a new folder for the merged run")
-    records = [rec for run in runs for rec in run.records()]
+    by_run = {run.path: run.records() for run in runs}
+    for run in runs:
+        check_evidence(run, by_run[run.path])
+    check_disjoint(runs, by_run)
+    records = [rec for run in runs for rec in by_run[run.path]]
     info = {**runs[0].info, "shard": None, "merged_from": [f"{r.info['shard']} {r.path.name}" for r in runs]}
     strategies = info.get("strategies") or ["direct"]
     started = min(_epoch(r.started) for r in runs)
