@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from pytest_restgate.reports.rundir import REPORTS_ROOT
+from pytest_restgate.core.rundir import REPORTS_ROOT
 
 USAGE_ERROR = 2
 

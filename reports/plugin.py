@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 
 from pytest_restgate.core.evidence import EVIDENCE_KEY, evidence
+from pytest_restgate.core.records import KIND_PROPERTY, RUN_INFO_KEY, THUMBNAIL_KEY, RunInfo
+from pytest_restgate.core.rundir import discard_run_dir, is_rest_run, make_run_dir, mark_finished
 from pytest_restgate.reports import html
 from pytest_restgate.reports.baseline import load_baseline, save_baseline
 from pytest_restgate.reports.collector import Collector, records_of
@@ -31,8 +33,6 @@ from pytest_restgate.reports.judge import (
     verdict_line,
 )
 from pytest_restgate.reports.noise import MIN_REPEATS, distributions_html, has_repeats
-from pytest_restgate.reports.records import KIND_PROPERTY, RUN_INFO_KEY, THUMBNAIL_KEY, RunInfo
-from pytest_restgate.reports.rundir import discard_run_dir, is_rest_run, make_run_dir, mark_finished
 from pytest_restgate.reports.trust import Completeness, notices, notices_html
 
 PLUGIN_NAME = "restgate-results"

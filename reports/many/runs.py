@@ -15,9 +15,9 @@ from typing import Any
 
 import pandas as pd
 
+from pytest_restgate.core.records import Record, figure_records
+from pytest_restgate.core.rundir import is_unfinished
 from pytest_restgate.reports.metrics import jsonable, metrics_table, units, units_records
-from pytest_restgate.reports.records import Record, figure_records
-from pytest_restgate.reports.rundir import is_unfinished
 
 
 class RunFolderError(ValueError):

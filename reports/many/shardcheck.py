@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from pytest_restgate.core.evidence import EVIDENCE_KEY, file_sha256, unit_digests
+from pytest_restgate.core.records import Record
 from pytest_restgate.core.shards import record_shard
 from pytest_restgate.reports.many.runs import Run
-from pytest_restgate.reports.records import Record
 
 SAME_SETTINGS: tuple[str, ...] = (
     "model", "model_id", "api_base", "seed", "datasets", "limit", "repeats", "rest_plus", "strategies", "styles",

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from pytest_restgate.core.evidence import EVIDENCE_KEY, evidence
+from pytest_restgate.core.records import ANSWER_MODALITIES
 from pytest_restgate.reports.collector import Outcomes
-from pytest_restgate.reports.records import ANSWER_MODALITIES
 from pytest_restgate.reports.summary import build_summary
 
 
