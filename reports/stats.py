@@ -171,9 +171,6 @@ def mover_mean_interval(
     return max(0.0, mean - down), min(1.0, mean + up)
 
 
-CROSS_MODEL_KEYS: tuple[str, ...] = ("acc_text", "acc_image", "acc_mixed")
-
-
 def cross_model_modality_tests(rows: Sequence[Mapping[str, Any]], confidence: float = 0.95) -> dict[str, Any]:
     """The paper's modality tests: paired t-tests over models, text vs image and image vs mixed accuracy.
 

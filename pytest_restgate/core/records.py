@@ -19,7 +19,6 @@ Verdict = Literal["consistent", "inconsistent", "error"]
 MODALITIES: tuple[Modality, ...] = get_args(Modality)
 ANSWER_MODALITIES: tuple[Modality, ...] = MODALITIES[1:]
 STRATEGIES: tuple[Strategy, ...] = get_args(Strategy)
-VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
 RECORD_PROPERTY = "restgate_records"
 """The `user_properties` key under which a test attaches its list of records."""
 KIND_PROPERTY = "restgate_test"

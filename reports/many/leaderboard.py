@@ -15,7 +15,7 @@ from pytest_restgate.reports.many.charts import COLOURS, grouped_bars, ranked_ba
 from pytest_restgate.reports.many.figures import interval, mean_interval, run_figures
 from pytest_restgate.reports.many.pages import fmt, link, page, table, with_ci
 from pytest_restgate.reports.many.runs import Run, unit_frame
-from pytest_restgate.reports.stats import paired_t
+from pytest_restgate.reports.stats import cross_model_modality_tests
 
 PAPER_SOURCE = "REST / REST+, arXiv 2512.08923: RER / CFR on the OCR-correct subset, mean over 4 datasets"
 PAPER_ROWS: tuple[tuple[str, float, float], ...] = (
@@ -49,13 +49,10 @@ def entries(runs: list[Run]) -> list[Entry]:
 
 
 def cross_model_tests(found: list[Entry]) -> dict[str, dict[str, Any]]:
-    """Paired t-tests over models of mean accuracy (over datasets): text vs image and image vs mixed."""
-    out = {}
-    for a, b in (("text", "image"), ("image", "mixed")):
-        pairs = [(e.figures["mean"].get(f"acc_{a}"), e.figures["mean"].get(f"acc_{b}")) for e in found]
-        pairs = [(x, y) for x, y in pairs if x is not None and y is not None]
-        out[f"{a}_vs_{b}"] = paired_t([p[0] for p in pairs], [p[1] for p in pairs])
-    return out
+    """Paired t-tests over models of mean accuracy (over datasets): text vs image and image vs mixed; the one
+    tested implementation, `stats.cross_model_modality_tests`."""
+    result = cross_model_modality_tests([{"model": e.run.model, **e.figures["mean"]} for e in found])
+    return {key: result[key] for key in PAPER_T}
 
 
 def leaderboard_lines(found: list[Entry]) -> list[str]:
