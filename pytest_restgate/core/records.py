@@ -12,12 +12,14 @@ from typing import Any, Literal, NotRequired, TypedDict, get_args
 
 import pytest
 
-Modality = Literal["ocr", "text", "image", "mixed"]
+AnswerModality = Literal["text", "image", "mixed"]
+"""The three forms of one question whose answers REST compares; the modality names are spelled only here."""
+Modality = Literal["ocr", AnswerModality]
 Strategy = Literal["direct", "ocr-first"]
 Verdict = Literal["consistent", "inconsistent", "error"]
 
 MODALITIES: tuple[Modality, ...] = get_args(Modality)
-ANSWER_MODALITIES: tuple[Modality, ...] = MODALITIES[1:]
+ANSWER_MODALITIES: tuple[AnswerModality, ...] = get_args(AnswerModality)
 STRATEGIES: tuple[Strategy, ...] = get_args(Strategy)
 RECORD_PROPERTY = "restgate_records"
 """The `user_properties` key under which a test attaches its list of records."""

@@ -31,12 +31,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pytest_restgate.core.exact import freeman_halton
+from pytest_restgate.core.records import ANSWER_MODALITIES
 
 ALPHA = 0.05
 """Significance level of the per-item exact test: a majority difference with p >= ALPHA is within the noise."""
 UNPARSED = "<unparsed>"
 """How an unparsed answer (None) is shown and pooled in the exact test."""
-MODALITIES: tuple[str, ...] = ("text", "image", "mixed")
+MODALITIES: tuple[str, ...] = ANSWER_MODALITIES
 
 
 @dataclass(frozen=True)
