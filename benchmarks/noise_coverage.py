@@ -28,8 +28,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from pytest_restgate.core.repeats import distribution, expected_rer, noise_rer  # noqa: E402
 from pytest_restgate.reports.clustered import shortfall_interval  # noqa: E402
-from pytest_restgate.reports.repeats import distribution, expected_rer, noise_rer  # noqa: E402
 from pytest_restgate.reports.stats import paired_t  # noqa: E402
 
 ANSWERS: tuple[str | None, ...] = ("7", "8", "9", None)

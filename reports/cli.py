@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from pytest_restgate.reports.rundir import REPORTS_ROOT
+from pytest_restgate.core.rundir import REPORTS_ROOT
 
 USAGE_ERROR = 2
 
@@ -52,17 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     merge = command("merge", "combine shard run folders (--shard=K/N) into one run folder and gate it once")
     merge.add_argument("runs", nargs="+", metavar="RUN", help="the shard run folders, one per shard")
     merge.add_argument("--out", type=Path, required=True, help="the merged run folder to create")
-    merge.add_argument("--min-rer", default=None, help="gate: RER at least this share (0.85, or soebench:0.9,...)")
-    merge.add_argument("--max-cfr", default=None, help="gate: CFR at most this share")
-    merge.add_argument("--min-mmc", default=None, help="gate: MMC at least this share")
-    merge.add_argument("--max-errors", type=int, default=None, help="gate: at most this many errored items")
-    merge.add_argument("--max-rer-below-noise", default=None,
-                       help="gate: RER at most this far below its noise floor (shards run with --repeats 3+)")
-    merge.add_argument("--gate-on", default="point", choices=("point", "lower-bound"),
-                       help="judge thresholds on the figure or on its 95%% Wilson bound")
-    merge.add_argument("--baseline", type=Path, default=None, help="a previous run's summary.json")
-    merge.add_argument("--max-regressions", type=int, default=0, help="with --baseline: most items turning "
-                       "inconsistent (default 0)")
+    from pytest_restgate.reports.judge import add_gate_options
+
+    add_gate_options(merge.add_argument)  # the live run's gate options, one help text (reports/judge.py)
     merge.add_argument("--md-summary", type=Path, default=None, help="append the verdict and figures as markdown "
                        "to FILE (default: $GITHUB_STEP_SUMMARY when set)")
     for p in (runs, comp, board, trend):
@@ -190,15 +182,13 @@ def _trend(args: argparse.Namespace, report_dir: Path) -> int:
 def _merge(args: argparse.Namespace, report_dir: Path) -> int:
     import pytest
 
-    from pytest_restgate.reports.many.merge import GateOptions, merge
+    from pytest_restgate.reports.judge import GateSpec
+    from pytest_restgate.reports.many.merge import merge
 
-    options = GateOptions(args.min_rer, args.max_cfr, args.min_mmc, args.max_errors, args.gate_on, args.baseline,
-                          args.max_regressions, args.max_rer_below_noise)
-    if args.max_regressions < 0 or (args.max_errors is not None and args.max_errors < 0):
-        raise ValueError("--max-errors and --max-regressions must be 0 or more")
-    try:
-        summary, gates = merge([_run_path(r, report_dir) for r in args.runs], args.out, options)
-    except pytest.UsageError as exc:  # the gate parsers speak pytest's language
+    try:  # the gate parsers speak pytest's language
+        spec = GateSpec.from_namespace(args)
+        summary, gates = merge([_run_path(r, report_dir) for r in args.runs], args.out, spec)
+    except pytest.UsageError as exc:
         raise ValueError(str(exc)) from None
     from pytest_restgate.reports.gatecase import publish_markdown
     from pytest_restgate.reports.release import release_verdict
@@ -206,8 +196,12 @@ def _merge(args: argparse.Namespace, report_dir: Path) -> int:
 
     for line in summary_lines(summary, gates, summary.get("baseline"), str(args.out)):
         print(line)
-    verdict = release_verdict(summary)  # the same reading as a live run's terminal, JUnit, HTML and markdown
+    from pytest_restgate.reports.judge import passes
+
+    # the exit status is the one judge's (reports/judge.py); the verdict reads it as every surface does
+    verdict = release_verdict(summary, 0 if passes(spec, summary, gates) else 1)
     publish_markdown(args.md_summary, summary, verdict)
+    print(f"merged {summary.get('shards')} shards: {args.out}")
     print(verdict.line)
     return 0 if verdict.passed else 1
 

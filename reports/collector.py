@@ -14,8 +14,8 @@ from typing import IO, Any
 
 import pytest
 
+from pytest_restgate.core.records import KIND_PROPERTY, RECORD_PROPERTY, VERDICT_PROPERTY, Record
 from pytest_restgate.reports.findings import FINDING_PROPERTY, junit_answers
-from pytest_restgate.reports.records import KIND_PROPERTY, RECORD_PROPERTY, VERDICT_PROPERTY, Record
 
 
 @dataclass

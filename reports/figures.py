@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 # pandas (reports.metrics, reports.stats) is imported inside the functions that compute figures,
 # on the controller at the end of a run: `pytest --co` and `pytest -h` load this module through the plugin.
-from pytest_restgate.reports.records import OCR_OK
+from pytest_restgate.core.records import OCR_OK
 
 SUBSETS: tuple[str, ...] = ("all", "ocr-correct")
 MEANS: tuple[str, ...] = ("pooled", "datasets")

@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from pytest_restgate.reports.records import ANSWER_MODALITIES, KIND_PROPERTY, VERDICT_PROPERTY, Record
-from pytest_restgate.reports.untrusted import printable
+from pytest_restgate.core.records import ANSWER_MODALITIES, KIND_PROPERTY, VERDICT_PROPERTY, Record
+from pytest_restgate.core.untrusted import printable
 
 FINDING_PROPERTY = "restgate_finding"
 """`user_properties` key of a report turned into a finding: `inconsistent` or `error`."""

@@ -1,8 +1,7 @@
 """The HTML summary section and the per-test columns of the pytest-html report.
 
 Everything shown comes from summary.json or from the records; model output is untrusted, so every string from a
-model passes through `html.escape`. Charts are inline SVG (drawn by matplotlib), so the self-contained report
-needs no script or file.
+model passes through `html.escape`. Charts are inline SVG (matplotlib): the report needs no script or file.
 """
 
 from __future__ import annotations
@@ -11,11 +10,12 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
+from pytest_restgate.core.records import ANSWER_MODALITIES
+from pytest_restgate.core.untrusted import printable
 from pytest_restgate.reports.cells import html_cell as _fmt
 from pytest_restgate.reports.fidelity import fidelity_html
 from pytest_restgate.reports.gates import GateResult
 from pytest_restgate.reports.noise import noise_html, repeat_cells
-from pytest_restgate.reports.untrusted import printable
 
 MAX_RESPONSE_CHARS = 4000
 """A response longer than this is cut in the report (with a note and its size); results.jsonl keeps it whole.
@@ -267,7 +267,7 @@ def row_cells(records: Sequence[Mapping[str, Any]], strategy: str) -> list[str]:
     gold = next(iter(by.values()))["gold"]
     cer = by.get("ocr", {}).get("cer")
     return [
-        *(repeated or [f'<td class="col-rg-{m}">{answer(m)}</td>' for m in ("text", "image", "mixed")]),
+        *(repeated or [f'<td class="col-rg-{m}">{answer(m)}</td>' for m in ANSWER_MODALITIES]),
         f'<td class="col-rg-gold">{escape(str(gold))}</td>',
         f'<td class="col-rg-ocr-cer">{_fmt(cer)}</td>',
     ]

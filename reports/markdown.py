@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from pytest_restgate.core.untrusted import printable
 from pytest_restgate.reports.release import ReleaseVerdict
-from pytest_restgate.reports.untrusted import printable
 
 STEP_SUMMARY_ENV = "GITHUB_STEP_SUMMARY"
 TOP_ITEMS = 10

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pytest_restgate.reports.records import ANSWER_MODALITIES, OCR_OK, StyleFacts
+from pytest_restgate.core.records import ANSWER_MODALITIES, OCR_OK, StyleFacts
 
 UNIT_KEY: tuple[str, ...] = ("item_id", "dataset", "style", "strategy")
 UNIT_COLUMNS: tuple[str, ...] = (

@@ -2,7 +2,7 @@
 
 Why: RER counts an item as inconsistent when its text, image and mixed answers differ; for a model that is not
 deterministic part of that is noise it would also show by asking the text question twice. With K repeats per
-modality (reports/repeats.py defines the per-item figures) the run-level figures are means over
+modality (pytest_restgate/core/repeats.py defines the per-item figures) the run-level figures are means over
 the scored units (an errored unit is excluded, as everywhere):
 
 - `self_agreement[m]`: probability that two draws of modality m agree.
@@ -32,9 +32,9 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from pytest_restgate.core.repeats import ALPHA, MODALITIES, RepeatVerdict, judge_repeats, noise_rer
 from pytest_restgate.reports.cells import text_figure as _f
 from pytest_restgate.reports.gates import OVERALL, GateResult, parse_scoped_shares
-from pytest_restgate.reports.repeats import ALPHA, MODALITIES, RepeatVerdict, judge_repeats, noise_rer
 
 OPTION = "--max-rer-below-noise"
 FIGURE = "rer_below_noise"

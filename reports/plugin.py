@@ -15,30 +15,25 @@ from typing import Any
 
 import pytest
 
+from pytest_restgate.core.evidence import EVIDENCE_KEY, evidence
+from pytest_restgate.core.records import KIND_PROPERTY, RUN_INFO_KEY, THUMBNAIL_KEY, RunInfo
+from pytest_restgate.core.rundir import discard_run_dir, is_rest_run, make_run_dir, mark_finished
 from pytest_restgate.reports import html
-from pytest_restgate.reports.baseline import compare_units, load_baseline, regression_gate, save_baseline
+from pytest_restgate.reports.baseline import load_baseline, save_baseline
 from pytest_restgate.reports.collector import Collector, records_of
-from pytest_restgate.reports.figures import MEANS, SUBSETS, Figure, describe_scope, gate_figures, gate_intervals
 from pytest_restgate.reports.findings import as_finding
-from pytest_restgate.reports.gates import (
-    GATED,
-    OVERALL,
-    GateResult,
-    Threshold,
-    check_count,
-    check_threshold,
-    parse_thresholds,
+from pytest_restgate.reports.gates import GateResult
+from pytest_restgate.reports.judge import (
+    GateSpec,
+    add_gate_options,
+    judge,
+    missing_datasets,
+    passes,
+    regression_of,
+    settle,
 )
-from pytest_restgate.reports.noise import (
-    MIN_REPEATS,
-    check_noise,
-    distributions_html,
-    has_repeats,
-    parse_noise_thresholds,
-)
-from pytest_restgate.reports.records import KIND_PROPERTY, RUN_INFO_KEY, THUMBNAIL_KEY, RunInfo
-from pytest_restgate.reports.rundir import discard_run_dir, is_rest_run, make_run_dir, mark_finished
-from pytest_restgate.reports.trust import BUDGET_MARK, Completeness, data_gates, notices, notices_html
+from pytest_restgate.reports.noise import MIN_REPEATS, distributions_html, has_repeats
+from pytest_restgate.reports.trust import Completeness, notices, notices_html
 
 PLUGIN_NAME = "restgate-results"
 
@@ -47,34 +42,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("restgate-report", "restgate: report and release gates")
     group.addoption("--report-dir", type=Path, default=None,
                     help="parent folder of the run folders (default: reports/runs/ in the current folder)")
-    group.addoption("--min-rer", default=None, help="gate: RER at least this share (0.85, or soebench:0.9,...)")
-    group.addoption("--max-cfr", default=None, help="gate: CFR at most this share (overall or dataset:value)")
-    group.addoption("--min-mmc", default=None, help="gate: MMC at least this share (overall or dataset:value)")
-    group.addoption("--max-rer-below-noise", default=None,
-                    help="gate (--repeats >= 3): RER over the repeats at most this share below its noise floor, "
-                         "the RER three text draws would reach (overall or dataset:value; see reports/noise.py)")
-    group.addoption("--max-errors", type=int, default=None,
-                    help="gate: at most this many errored items (default 0 when any gate is set)")
-    group.addoption("--gate-on", default="point", choices=("point", "lower-bound"),
-                    help="judge thresholds on the figure (point) or on its 95%% Wilson bound (lower-bound: the "
-                         "conservative end), so a gate does not flap on sampling noise")
-    group.addoption("--gate-subset", default=None, choices=SUBSETS,
-                    help="gate on all scored units (default) or on the OCR-correct subset (the paper's headline "
-                         "figures: units whose transcription was exact)")
-    group.addoption("--gate-mean", default=None, choices=MEANS,
-                    help="overall figure pooled over units (default) or the mean over datasets (the paper's); "
-                         "with --gate-on=lower-bound a mean uses the MOVER interval of the per-dataset Wilson ones")
-    group.addoption("--baseline", type=Path, default=None,
-                    help="a previous run's summary.json: list items that flipped and gate on --max-regressions")
-    group.addoption("--max-regressions", type=int, default=0,
-                    help="with --baseline: at most this many items may turn inconsistent (default 0)")
-    group.addoption("--min-items", type=int, default=1,
-                    help="a gate judges a dataset only with at least this many scored units, else it fails with "
-                         "'no data' (default 1)")
-    group.addoption("--allow-missing-datasets", action="store_true",
-                    help="gate without a named dataset that could not be loaded (by default every gate fails)")
-    group.addoption("--allow-budget-stop", action="store_true",
-                    help="with --max-cost: calls not made for the budget do not fail the gate")
+    add_gate_options(group.addoption)  # the gate options, shared with `restgate merge` (reports/judge.py)
     group.addoption("--save-baseline", type=Path, default=None,
                     help="write this run's summary to FILE for the next release to compare against")
     group.addoption("--md-summary", type=Path, default=None,
@@ -133,21 +101,12 @@ class Results:
         self.config = config
         self.run = run
         opt = config.getoption
-        self.thresholds = [t for name in GATED for t in parse_thresholds(name, opt(f"--{name.replace('_', '-')}"))]
-        self.max_errors: int | None = opt("--max-errors")
-        self.baseline_path: Path | None = opt("--baseline")
-        self.baseline = load_baseline(self.baseline_path) if self.baseline_path else None
-        self.max_regressions: int = opt("--max-regressions")
-        if self.max_regressions < 0 or (self.max_errors is not None and self.max_errors < 0):
-            raise pytest.UsageError("--max-errors and --max-regressions must be 0 or more")
-        self.gate_on: str = opt("--gate-on")
-        self.figure = Figure(opt("--gate-subset") or "all", opt("--gate-mean") or "pooled")
-        self.noise_thresholds = parse_noise_thresholds(opt("--max-rer-below-noise"))  # --repeats: reports/noise.py
-        if self.noise_thresholds and run.repeats < MIN_REPEATS:
+        self.spec = GateSpec.from_namespace(config.option)
+        self.baseline = load_baseline(self.spec.baseline) if self.spec.baseline else None
+        if self.spec.noise and run.repeats < MIN_REPEATS:
             raise pytest.UsageError(f"--max-rer-below-noise needs --repeats {MIN_REPEATS} or more (the noise floor is "
                                     f"three text answers agreeing), not {run.repeats}")
-        self.gating = bool(self.thresholds or self.max_errors is not None or self.baseline is not None
-                           or self.noise_thresholds)
+        self.gating = self.spec.gating
         self.run_dir = make_run_dir(opt("--report-dir"), run.model)
         self.collector = Collector(self.run_dir / "results.jsonl")
         self.started = time.time()
@@ -155,9 +114,6 @@ class Results:
         self.gates: list[GateResult] = []
         self.regression: dict[str, Any] | None = None
         self.abandoned = False
-        self.min_items: int = opt("--min-items")
-        if self.min_items < 0:
-            raise pytest.UsageError("--min-items must be 0 or more")
         self.planned: int | None = None
         self.stop_reason: str | None = None
         self.completeness: Completeness | None = None
@@ -188,7 +144,6 @@ class Results:
         if self.summary is not None or self.abandoned:
             return
         self.collector.close()
-        from pytest_restgate.reports.metrics import regressions  # pandas: only here, on the controller
         from pytest_restgate.reports.summary import build_summary
 
         spend = self.run.spend() if self.run.spend is not None else None
@@ -199,15 +154,12 @@ class Results:
         self.completeness = Completeness(self.planned if self.planned is not None else finished, finished,
                                          self.stop_reason)
         self.summary.update(self.completeness.as_json())
+        self.summary[EVIDENCE_KEY] = evidence(self.run_dir / "results.jsonl", self.collector.records)  # for merge
         if self.baseline is not None:
-            self.regression = compare_units(self.baseline["units"], self.summary["units"], regressions)
-            self.summary["baseline"] = {"path": str(self.baseline_path), **self.regression}
-        self.gates = self._judge()
-        self.summary["gates"] = [g.__dict__ | {"line": g.line} for g in self.gates]
-        self.summary["gate_passed"] = all(g.passed for g in self.gates) if self.gating else None
-        if not self.completeness.complete:
-            self.summary["gate_passed"] = False if self.gating else None
-        self.summary["verdict"] = _verdict(self.completeness.complete, self.gating, self.summary["gate_passed"])
+            self.regression = regression_of(self.baseline, self.summary)
+            self.summary["baseline"] = {"path": str(self.spec.baseline), **self.regression}
+        self.gates = judge(self.spec, self.summary, self.regression)
+        settle(self.spec, self.summary, self.gates)
         from pytest_restgate.reports.many.pages import write_page  # atomic, as `restgate merge` writes its summary.json
 
         path = write_page(self.run_dir / "summary.json", json.dumps(self.summary, indent=2, ensure_ascii=False))
@@ -229,42 +181,6 @@ class Results:
 
             print(f"restgate: warning: the run index was not rewritten ({type(exc).__name__}: {exc})",
                   file=sys.stderr)
-
-    def _judge(self) -> list[GateResult]:
-        assert self.summary is not None
-        figures = gate_figures(self.summary, self.figure)
-        intervals = gate_intervals(self.summary, self.figure) if self.gate_on == "lower-bound" else None
-        self.summary["gate_figure"] = {"subset": self.figure.subset, "mean": self.figure.mean,
-                                       "figure": self.figure.describe, "judged_on": self.gate_on}
-        gates = [self._threshold(t, figures, intervals) for t in self.thresholds]
-        gates += [check_noise(t, self.summary.get("noise"), self.gate_on) for t in self.noise_thresholds]
-        if not self.gating:
-            return gates
-        opt = self.config.getoption
-        allow_budget = bool(opt("--allow-budget-stop"))
-        errors = self.collector.outcomes.errors
-        if allow_budget:  # calls the budget refused are reported by their own gate, not as errors
-            errors = [e for e in errors if BUDGET_MARK not in e.get("message", "")]
-        gates.append(check_count("max-errors", len(errors), self.max_errors or 0))
-        if self.regression is not None:
-            gates.append(regression_gate(self.regression, self.max_regressions))
-        datasets = list((self.summary.get("run") or {}).get("datasets") or [])
-        gates.extend(data_gates(self.summary, datasets, self.min_items, bool(opt("--allow-missing-datasets")),
-                                allow_budget))
-        return gates
-
-    def _threshold(self, t: Threshold, figures: dict[str, dict[str, float | None]],
-                   intervals: dict[str, dict[str, tuple[float, float] | None]] | None) -> GateResult:
-        """A threshold, judged only when its scope has at least --min-items scored units ("no data" fails)."""
-        assert self.summary is not None
-        metrics = self.summary.get("metrics") or {}
-        scope = metrics.get("micro") if t.scope == OVERALL else (metrics.get("datasets") or {}).get(t.scope)
-        n = int((scope or {}).get("n") or 0)
-        if n < max(1, self.min_items):
-            return GateResult(t.label, t.value, None, False, figure=describe_scope(self.figure, t.scope),
-                              note=f"target {t.value:g}, no data ({n} scored units, --min-items "
-                                   f"{self.min_items})")
-        return check_threshold(t, figures, intervals, describe_scope(self.figure, t.scope))
 
     @pytest.hookimpl(wrapper=True, tryfirst=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> Generator[None, Any, Any]:
@@ -297,17 +213,12 @@ class Results:
             return
         if not self.gating or exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
             return
-        outcomes = self.collector.outcomes
-        other_failures = outcomes.failed_other > 0
-        passed = all(g.passed for g in self.gates) and not other_failures
-        session.exitstatus = pytest.ExitCode.OK if passed else pytest.ExitCode.TESTS_FAILED
+        assert self.summary is not None
+        ok = passes(self.spec, self.summary, self.gates)
+        session.exitstatus = pytest.ExitCode.OK if ok else pytest.ExitCode.TESTS_FAILED
 
     def _missing_datasets(self) -> list[str]:
-        """Datasets the user named that could not be loaded, unless --allow-missing-datasets: without gates
-        they fail the run too (pytest would pass a run whose only test of a dataset is a skip)."""
-        if self.summary is None or self.config.getoption("--allow-missing-datasets"):
-            return []
-        return sorted((self.summary.get("run") or {}).get("unavailable") or {})
+        return [] if self.summary is None else missing_datasets(self.spec, self.summary)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
@@ -347,6 +258,7 @@ class Results:
             terminalreporter.write_line(
                 f"restgate FAILED: {', '.join(self._missing_datasets())} named in --datasets but not loaded (see "
                 "above for how to supply it); pass --allow-missing-datasets to run without it", red=True, bold=True)
+        # the release verdict is the terminal's last line: printed after pytest's own (reports/gatecase.py)
 
     def report_path(self) -> str:
         """The HTML report this run wrote: --html=PATH when given, else report.html in the run folder."""
@@ -381,12 +293,3 @@ def _stop_reason(exc: BaseException) -> str:
     if isinstance(exc, pytest.exit.Exception):
         return f"pytest.exit: {exc}"
     return f"stopped by {type(exc).__name__}: {exc}"
-
-
-def _verdict(complete: bool, gating: bool, passed: bool | None) -> str:
-    """summary.json's one word: INCOMPLETE whenever a unit did not finish, else the gate's word."""
-    if not complete:
-        return "INCOMPLETE"
-    if not gating:
-        return "NO-GATE"
-    return "PASSED" if passed else "FAILED"

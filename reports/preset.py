@@ -14,52 +14,25 @@ Challenge set (the GPT-4 report's "AI2 Reasoning Challenge", the Open LLM Leader
 splits into one dataset at `--limit` would give a 50/50 mix that matches neither split nor the test set's own
 proportions (1,172 Challenge, 2,376 Easy). `PAPER_DATASETS` is checked against the alias table in the tests.
 
-Applied in `pytest_cmdline_main`, before either plugin reads its options (and again, identically, on workers).
+Applied in `pytest_cmdline_main`, before either plugin reads its options (and again, identically, on workers);
+`restgate merge` applies it to its own options. The option itself is declared with the other gate options
+(reports/judge.py), so a run and a merge accept the same words.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-PAPER_DATASETS: tuple[str, ...] = ("soebench", "mmlu", "arc-challenge", "gsm-symbolic")
-"""The paper's four datasets (SoEBench, MMLU, ARC, GSM-Symbolic), one `--datasets` name each."""
-PRESETS: dict[str, dict[str, tuple[Any, Any]]] = {
-    "paper": {
-        # option dest: (its default, the paper's value)
-        "datasets": (None, ",".join(PAPER_DATASETS)),  # None: --datasets not given
-        "gate_subset": (None, "ocr-correct"),
-        "gate_mean": (None, "datasets"),
-    },
-}
+from pytest_restgate.reports.judge import PAPER_DATASETS, PRESETS, apply_preset
+
+__all__ = ["HEADER", "PAPER_DATASETS", "PRESETS", "apply_preset"]
+
 HEADER = {
     "paper": "preset paper: datasets soebench, mmlu, arc-challenge (the paper's ARC), gsm-symbolic; gates judged "
              "on the OCR-correct subset, mean over datasets; temperature 0, 1024 output tokens (2048 for "
              "SoEBench); the paper's item counts are not known to restgate, so --limit applies ({limit} per "
              "dataset)",
 }
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("restgate-report", "restgate: report and release gates")
-    group.addoption("--preset", default=None, choices=tuple(PRESETS),
-                    help="paper: the paper's four datasets (ARC = arc-challenge) and headline figure for the "
-                         "gates (OCR-correct subset, mean over datasets); the paper's published figures are shown "
-                         "beside a model it measured")
-
-
-def apply_preset(option: Any) -> list[str]:
-    """Set the preset's values on `option` (pytest's namespace) where still at the default; the names set."""
-    name = getattr(option, "preset", None)
-    if name is None:
-        return []
-    changed = []
-    for dest, (default, value) in PRESETS[name].items():
-        if getattr(option, dest, default) == default:
-            setattr(option, dest, value)
-            changed.append(dest)
-    return changed
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -12,13 +12,13 @@ from typing import Any
 
 import pandas as pd
 
+from pytest_restgate.core.records import Record, figure_records
 from pytest_restgate.reports.collector import Outcomes
 from pytest_restgate.reports.colours import colour_table
 from pytest_restgate.reports.figures import ocr_ok_intervals, paper_block
 from pytest_restgate.reports.metrics import jsonable, metrics_table, style_table, units, units_records
 from pytest_restgate.reports.noise import first_repeat, noise_summary
 from pytest_restgate.reports.paper import compare
-from pytest_restgate.reports.records import Record, figure_records
 from pytest_restgate.reports.stats import metric_intervals, modality_tests
 from pytest_restgate.reports.trust import BUDGET_MARK
 

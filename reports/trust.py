@@ -33,12 +33,6 @@ class Completeness:
         return {"complete": self.complete, "planned": self.planned, "finished": self.finished,
                 "incomplete_reason": None if self.complete else (self.reason or "not every unit finished")}
 
-    @property
-    def banner(self) -> str:
-        why = self.reason or "not every unit finished"
-        return (f"INCOMPLETE run: {self.finished} of {self.planned} planned tests finished ({why}); "
-                "no release verdict, no baseline saved")
-
 
 def data_gates(summary: dict[str, Any], datasets: list[str], min_items: int, allow_missing: bool,
                allow_budget_stop: bool) -> list[GateResult]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pytest_restgate import plugin
-from pytest_restgate.reports.rundir import is_rest_run
+from pytest_restgate.core.rundir import is_rest_run
 
 REPO = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text())

@@ -12,9 +12,9 @@ from typing import Any
 
 import pandas as pd
 
+from pytest_restgate.core.records import ANSWER_MODALITIES
 from pytest_restgate.reports.many.compare import Comparison
 from pytest_restgate.reports.markdown import ICONS, cell, table
-from pytest_restgate.reports.records import ANSWER_MODALITIES
 from pytest_restgate.reports.release import release_verdict
 
 LABELS = {"rer": "RER", "cfr": "CFR", "mmc": "MMC", "ocr_ok_rer": "RER, OCR-correct units",

@@ -15,13 +15,13 @@ from typing import Any
 
 import pandas as pd
 
+from pytest_restgate.core.records import ANSWER_MODALITIES
 from pytest_restgate.reports.many.charts import COLOURS, grouped_bars
 from pytest_restgate.reports.many.figures import INTERVAL_OF, interval, run_figures
 from pytest_restgate.reports.many.pages import fmt, link, page, table
 from pytest_restgate.reports.many.render import item_images
 from pytest_restgate.reports.many.runs import Run, unit_frame
 from pytest_restgate.reports.metrics import scored
-from pytest_restgate.reports.records import ANSWER_MODALITIES
 
 ID_KEY = ["item_id", "dataset", "style", "strategy"]
 DELTA_KEYS = ("rer", "cfr", "mmc", "ocr_ok_rer", "ocr_ok_cfr", "acc_text", "acc_image", "acc_mixed",

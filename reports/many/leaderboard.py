@@ -11,6 +11,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from pytest_restgate.core.records import ANSWER_MODALITIES
 from pytest_restgate.reports.many.charts import COLOURS, grouped_bars, ranked_bars
 from pytest_restgate.reports.many.figures import interval, mean_interval, run_figures
 from pytest_restgate.reports.many.pages import fmt, link, page, table, with_ci
@@ -101,7 +102,7 @@ def leaderboard_html(found: list[Entry], base: Path) -> str:
             with_ci(m.get("ocr_ok_cfr"), mean_interval(e.figures, "ocr_ok_cfr")),
             with_ci(m.get("ocr_exact_share"), mean_interval(e.figures, "ocr_exact_share")),
             with_ci(m.get("mmc"), mean_interval(e.figures, "mmc")),
-            *(with_ci(m.get(f"acc_{x}"), mean_interval(e.figures, f"acc_{x}")) for x in ("text", "image", "mixed")),
+            *(with_ci(m.get(f"acc_{x}"), mean_interval(e.figures, f"acc_{x}")) for x in ANSWER_MODALITIES),
             fmt(m.get("n")),
         ])
         classes.append("")

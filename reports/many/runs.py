@@ -15,9 +15,9 @@ from typing import Any
 
 import pandas as pd
 
-from pytest_restgate.reports.metrics import jsonable, metrics_table, units, units_records
-from pytest_restgate.reports.records import Record, figure_records
-from pytest_restgate.reports.rundir import is_unfinished
+from pytest_restgate.core.records import Record, figure_records
+from pytest_restgate.core.rundir import is_unfinished
+from pytest_restgate.reports.metrics import units
 
 
 class RunFolderError(ValueError):
@@ -83,20 +83,22 @@ def read_records(path: Path) -> list[Record]:
 
 
 def summary_from_records(records: list[Record], path: Path) -> dict[str, Any]:
-    """A minimal summary from results.jsonl alone: metrics and units, the model from the records."""
-    frame = pd.DataFrame(figure_records(records), columns=list(Record.__annotations__))
+    """The summary of a run killed before it wrote one: the live run's own `build_summary`, from results.jsonl
+    alone (no test outcomes, no settings but the model: the folder name gives the time and the --model alias)."""
+    from pytest_restgate.reports.collector import Outcomes
+    from pytest_restgate.reports.summary import build_summary
+
     models = sorted({str(r.get("model")) for r in records if r.get("model")})
     named = re.fullmatch(r"(\d{8})-(\d{6})-(.+)", path.name)  # the folder name: time, then the --model alias
     stamp = time.localtime(path.stat().st_mtime)
     if named:
         stamp = time.strptime(named[1] + named[2], "%Y%m%d%H%M%S")
-    model = named[3] if named else (models[0] if models else "?")
-    return jsonable({
-        "schema": "restgate-summary/rebuilt", "run": {"model": model, "model_id": models[0] if models else None},
-        "started": time.strftime("%Y-%m-%dT%H:%M:%S", stamp), "metrics": metrics_table(frame),
-        "units": units_records(units(frame)),
-        "usage": {"calls": len(records), "cost_usd": None}, "errors": [], "gate_passed": None,
-    })
+    strategies = sorted({str(r.get("strategy")) for r in records if r.get("strategy")})
+    primary = "direct" if "direct" in strategies or not strategies else strategies[0]
+    run = {"model": named[3] if named else (models[0] if models else "?"), "model_id": models[0] if models else None}
+    doc = build_summary(records, Outcomes(), run, primary_strategy=primary, started=time.mktime(stamp))
+    doc.update({"rebuilt_from": "results.jsonl", "gate_passed": None, "duration_s": None})
+    return doc
 
 
 def load_run(path: Path) -> Run:
@@ -116,7 +118,11 @@ def load_run(path: Path) -> Run:
     records = read_records(path / "results.jsonl")
     if not records:
         raise RunFolderError(f"{path}: neither summary.json nor results.jsonl; give a folder a restgate run wrote")
-    return Run(path, summary_from_records(records, path), rebuilt=True)
+    try:
+        return Run(path, summary_from_records(records, path), rebuilt=True)
+    except (KeyError, TypeError, ValueError) as exc:  # records of another writer: not this restgate's
+        raise RunFolderError(f"{path}: no summary.json, and results.jsonl is not this restgate's records "
+                             f"({type(exc).__name__}: {exc}); give a folder a restgate run wrote") from None
 
 
 def list_runs(root: Path) -> list[Run]:

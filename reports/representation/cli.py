@@ -67,7 +67,7 @@ def _out_dir(args: argparse.Namespace, model: str) -> Path:
         return Path(args.run)
     if args.out is not None:
         return Path(args.out)
-    from pytest_restgate.reports.rundir import make_run_dir
+    from pytest_restgate.core.rundir import make_run_dir
 
     return make_run_dir(None, f"representation-{model}")
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from pytest_restgate.reports import rundir
+from pytest_restgate.core import rundir
+from pytest_restgate.core.records import KIND_PROPERTY, RECORD_PROPERTY, VERDICT_PROPERTY
+from pytest_restgate.core.rundir import make_run_dir, run_id
 from pytest_restgate.reports.collector import Collector, Outcomes, records_of
-from pytest_restgate.reports.records import KIND_PROPERTY, RECORD_PROPERTY, VERDICT_PROPERTY
-from pytest_restgate.reports.rundir import make_run_dir, run_id
 
 
 def record(item_id: str, modality: str, answer: str | None = "5") -> dict[str, Any]:

@@ -8,8 +8,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from pytest_restgate.core.records import StyleFacts
 from pytest_restgate.reports.metrics import cross_style, style_table, units
-from pytest_restgate.reports.records import StyleFacts
 
 
 def unit(item: str, gold: str, style: str, text: str | None, image: str | None, mixed: str | None,

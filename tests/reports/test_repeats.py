@@ -13,9 +13,9 @@ import math
 import pytest
 from scipy.stats import fisher_exact
 
-from pytest_restgate.reports import exact
-from pytest_restgate.reports.exact import freeman_halton
-from pytest_restgate.reports.repeats import ALPHA, distribution, expected_rer, judge_repeats, noise_rer
+from pytest_restgate.core import exact
+from pytest_restgate.core.exact import freeman_halton
+from pytest_restgate.core.repeats import ALPHA, distribution, expected_rer, judge_repeats, noise_rer
 from tests.support.noisemodel import analytic, closed_form
 
 

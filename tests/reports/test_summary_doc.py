@@ -10,10 +10,10 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from pytest_restgate.core.records import Record
 from pytest_restgate.reports.baseline import load_baseline, save_baseline
 from pytest_restgate.reports.collector import Outcomes
 from pytest_restgate.reports.metrics import metrics_table
-from pytest_restgate.reports.records import Record
 from pytest_restgate.reports.summary import SCHEMA, build_summary
 
 

@@ -7,9 +7,9 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pytest_restgate.core.untrusted import printable, redact_url, redact_urls, scrub_surrogates
 from pytest_restgate.reports.html import MAX_RESPONSE_CHARS, responses_html
 from pytest_restgate.reports.terminal import summary_lines
-from pytest_restgate.reports.untrusted import printable, redact_url, redact_urls, scrub_surrogates
 from tests.support.localserver import HOSTILE
 
 

@@ -21,8 +21,8 @@ from typing import Any
 
 import pytest
 
+from pytest_restgate.core.rundir import RUNNING
 from pytest_restgate.fixtures.models.cache import DB_NAME
-from pytest_restgate.reports.rundir import RUNNING
 from tests.support.localserver import Fault, LocalServer
 
 pytestmark = pytest.mark.slow

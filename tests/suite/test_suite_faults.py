@@ -11,8 +11,8 @@ from xml.etree import ElementTree
 
 import pytest
 
+from pytest_restgate.core.rundir import RUNNING
 from pytest_restgate.fixtures.models.cache import DB_NAME
-from pytest_restgate.reports.rundir import RUNNING
 from tests.support.localserver import HOSTILE, Fault, LocalServer
 
 pytestmark = pytest.mark.slow

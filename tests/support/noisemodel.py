@@ -3,7 +3,7 @@
 The noise-floor tests need a model whose expected self-agreement, RER, noise floor and verdicts are known
 exactly: `RandomModel` is a reply function for tests/support/localserver.py that draws each answer from the
 modality's distribution, and `closed_form` gives the expectation (and the per-item standard deviation) of every
-per-item figure of reports/repeats.py by enumerating every way K repeats per modality can come out.
+per-item figure of pytest_restgate/core/repeats.py by enumerating every way K repeats per modality can come out.
 
 Draws are reproducible without the request's seed reaching the reply function: each distinct request (same
 messages) has its own seeded generator, and its repeats take that generator's draws in arrival order. The
@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pytest_restgate.reports.repeats import MODALITIES, judge_repeats
+from pytest_restgate.core.repeats import MODALITIES, judge_repeats
 
 Dist = Mapping[str | None, float]
 """Answer -> probability; None is an unparsed reply."""
@@ -93,7 +93,7 @@ class Moments:
 
 
 def per_item(answers: Mapping[str, list[str | None]]) -> dict[str, float]:
-    """The per-item figures of reports/repeats.py for one outcome (noise needs K >= 3)."""
+    """The per-item figures of pytest_restgate/core/repeats.py for one outcome (noise needs K >= 3)."""
     v = judge_repeats(answers)
     noise = v.noise_rer if v.noise_rer is not None else math.nan
     return {

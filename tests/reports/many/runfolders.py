@@ -3,14 +3,16 @@ the same writer a live run uses, so the cross-run commands read what they will r
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pytest_restgate.core.evidence import EVIDENCE_KEY, evidence
+from pytest_restgate.core.records import ANSWER_MODALITIES
 from pytest_restgate.reports.collector import Outcomes
-from pytest_restgate.reports.records import ANSWER_MODALITIES
 from pytest_restgate.reports.summary import build_summary
 
 
@@ -35,12 +37,26 @@ class Spec:
     shard: str | None = None
     gate_passed: bool | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    digests: bool = False
+    """Records carry unit and item digests, as a live run's do (merge checks shards by them); off by default so
+    the cross-run commands' tests keep matching units by id."""
+
+
+STYLE = "dejavu-200dpi"
+
+
+def item_digest(u: U) -> str:
+    """A stand-in for the item's content digest (it decides the unit's shard, as in a live run)."""
+    return hashlib.sha256(f"{u.dataset}|{u.item_id}|{u.gold}".encode()).hexdigest()
 
 
 def records(spec: Spec) -> list[dict[str, Any]]:
     out = []
     for u in spec.units:
-        base = {"item_id": u.item_id, "dataset": u.dataset, "style": "dejavu-200dpi", "strategy": "direct",
+        digests = {"item_digest": item_digest(u), "digest": hashlib.sha256(f"{item_digest(u)}|{STYLE}".encode())
+                   .hexdigest()}
+        base = {**(digests if spec.digests else {}),
+                "item_id": u.item_id, "dataset": u.dataset, "style": STYLE, "strategy": "direct",
                 "model": f"hosted_vllm/{spec.model}", "gold": u.gold, "prompt_tokens": 100,
                 "completion_tokens": 10, "cost_usd": 0.001, "latency_s": 0.1, "cached": False}
         out.append({**base, "modality": "ocr", "answer": None, "correct": None, "response": "ocr", "cer": u.cer,
@@ -71,6 +87,7 @@ def make_run(root: Path, spec: Spec) -> Path:
            "default_style": "dejavu-200dpi", "shard": spec.shard, **spec.extra}
     summary = build_summary(recs, outcomes, run, primary_strategy="direct", started=spec.started)
     summary["gate_passed"] = spec.gate_passed
+    summary[EVIDENCE_KEY] = evidence(path / "results.jsonl", recs)
     (path / "summary.json").write_text(json.dumps(summary))
     return path
 
@@ -87,3 +104,13 @@ def units_of(pattern: str, gold: str = "7") -> list[U]:
         answers, cer, error = table[ch]
         out.append(U(f"soebench/{n:04d}", answers, gold, cer, error=error))
     return out
+
+
+def reseal(folder: Path) -> None:
+    """After a test rewrote a folder's results.jsonl on purpose (as the run would have written it): record the
+    new file's evidence in its summary.json, as the live run does."""
+    path = folder / "summary.json"
+    summary = json.loads(path.read_text())
+    lines = (folder / "results.jsonl").read_text().splitlines()
+    summary[EVIDENCE_KEY] = evidence(folder / "results.jsonl", [json.loads(line) for line in lines])
+    path.write_text(json.dumps(summary))

@@ -7,21 +7,24 @@ from pathlib import Path
 
 import pytest
 
+from pytest_restgate.core.shards import shard_of
 from pytest_restgate.reports.cli import main
-from tests.reports.many.runfolders import Spec, U, make_run, units_of
+from tests.reports.many.runfolders import Spec, U, item_digest, make_run, reseal, units_of
 
 PATTERN = "cccciiwwoce"
 
 
 def _shards(root: Path, units: list[U], n: int, **spec: object) -> list[Path]:
-    parts = [units[k::n] for k in range(n)]
-    return [make_run(root / f"shard{k + 1}", Spec("model-a", part, shard=f"{k + 1}/{n}", **spec))  # type: ignore[arg-type]
+    parts = [[u for u in units if shard_of(item_digest(u), n) == k + 1] for k in range(n)]  # as --shard splits
+    assert all(parts), "a shard without units: choose another pattern"
+    return [make_run(root / f"shard{k + 1}", Spec("model-a", part, shard=f"{k + 1}/{n}", digests=True, **spec))  # type: ignore[arg-type]
             for k, part in enumerate(parts)]
 
 
 def test_merged_figures_equal_the_unsharded_run(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     units = units_of(PATTERN)
-    whole = json.loads((make_run(tmp_path / "whole", Spec("model-a", units)) / "summary.json").read_text())
+    whole_dir = make_run(tmp_path / "whole", Spec("model-a", units, digests=True))
+    whole = json.loads((whole_dir / "summary.json").read_text())
     shards = _shards(tmp_path, units, 3)
     out = tmp_path / "merged"
     assert main(["merge", *map(str, shards), "--out", str(out), "--max-errors=1"]) == 0
@@ -67,7 +70,8 @@ def test_shards_of_different_runs_are_refused(tmp_path: Path, capsys) -> None:  
     assert main(["merge", str(one), str(two), "--out", str(tmp_path / "m")]) == 2
     assert main(["merge", str(one), str(plain), "--out", str(tmp_path / "m")]) == 2
     err = capsys.readouterr().err.splitlines()
-    assert err[0] == f"restgate merge: {two}: seed 2 differs from {one}'s 1; merge shards of one run only"
+    assert err[0] == (f"restgate merge: {two}: seed 2 differs from {one}'s 1; merge shards of one run only "
+                      "(rerun the odd shard with the others' settings)")
     assert err[1] == f"restgate merge: {plain}: not a shard (run without --shard=K/N)"
 
 
@@ -80,6 +84,7 @@ def _with_repeats(folder: Path, k: int) -> None:
         copies = 1 if record["modality"] == "ocr" else k
         out += [json.dumps({**record, "repeat": r, "seed": r or None}) for r in range(copies)]
     path.write_text("\n".join(out) + "\n")
+    reseal(folder)
 
 
 def test_the_noise_floor_gate_is_judged_on_the_merged_repeats(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

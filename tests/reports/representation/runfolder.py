@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pytest_restgate.reports.records import MODALITIES, Record
+from pytest_restgate.core.records import MODALITIES, Record
 
 STYLE = "dejavu-200dpi"
 

@@ -12,14 +12,15 @@ from typing import Any, Literal, NotRequired, TypedDict, get_args
 
 import pytest
 
-Modality = Literal["ocr", "text", "image", "mixed"]
+AnswerModality = Literal["text", "image", "mixed"]
+"""The three forms of one question whose answers REST compares; the modality names are spelled only here."""
+Modality = Literal["ocr", AnswerModality]
 Strategy = Literal["direct", "ocr-first"]
 Verdict = Literal["consistent", "inconsistent", "error"]
 
 MODALITIES: tuple[Modality, ...] = get_args(Modality)
-ANSWER_MODALITIES: tuple[Modality, ...] = MODALITIES[1:]
+ANSWER_MODALITIES: tuple[AnswerModality, ...] = get_args(AnswerModality)
 STRATEGIES: tuple[Strategy, ...] = get_args(Strategy)
-VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
 RECORD_PROPERTY = "restgate_records"
 """The `user_properties` key under which a test attaches its list of records."""
 KIND_PROPERTY = "restgate_test"
@@ -76,6 +77,9 @@ class Record(TypedDict):
     digest: NotRequired[str]
     """The unit's identity: sha256 of dataset, item content, gold, style, prompt and renderer versions
     (fixtures/evaluation/identity.py); baselines match units by it."""
+    item_digest: NotRequired[str]
+    """The item's content digest (the unit digest without the style): decides its shard under --shard=K/N, which
+    `restgate merge` recomputes from it (pytest_restgate/core/shards.py)."""
     shared: NotRequired[bool]
     """True when this record reuses a call another record of the run consumed first (REST+ text call, the
     second strategy's OCR/text): its cost is counted once, on that first record."""

@@ -16,7 +16,7 @@ Definitions (one item, answers `a` over the parsed answers; an unparsed answer e
   probability that three independent text draws agree, i.e. the RER this item would show if the image and
   mixed pathways answered exactly like the text one. Needs K >= 3.
 - majority consistent: some parsed answer is a majority answer of all three modalities.
-- shifted: the Freeman-Halton exact test (reports/exact.py) rejects, at `ALPHA`, that the three
+- shifted: the Freeman-Halton exact test (exact.py) rejects, at `ALPHA`, that the three
   modalities draw from one answer distribution (unparsed answers pooled as one outcome for this test).
 
 The verdict with K > 1: *inconsistent* when the majority answers differ AND the exact test says the difference
@@ -30,13 +30,14 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from pytest_restgate.reports.exact import freeman_halton
+from pytest_restgate.core.exact import freeman_halton
+from pytest_restgate.core.records import ANSWER_MODALITIES
 
 ALPHA = 0.05
 """Significance level of the per-item exact test: a majority difference with p >= ALPHA is within the noise."""
 UNPARSED = "<unparsed>"
 """How an unparsed answer (None) is shown and pooled in the exact test."""
-MODALITIES: tuple[str, ...] = ("text", "image", "mixed")
+MODALITIES: tuple[str, ...] = ANSWER_MODALITIES
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,139 @@
+"""What `restgate merge` checks before it trusts shard folders: one run, every shard once, files as recorded.
+
+Why: a merged verdict is only the unsharded run's when the shards asked the same questions of the same
+server, each holds exactly its own units, and each results.jsonl is the file its run wrote. Each refusal is one
+line that names the folder and the fix (a MergeError, which the CLI prints as a usage error).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pytest_restgate.core.evidence import EVIDENCE_KEY, file_sha256, unit_digests
+from pytest_restgate.core.records import Record
+from pytest_restgate.core.shards import record_shard
+from pytest_restgate.reports.many.runs import Run
+
+SAME_SETTINGS: tuple[str, ...] = (
+    "model", "model_id", "api_base", "seed", "datasets", "limit", "repeats", "rest_plus", "strategies", "styles",
+    "default_style", "data_dir", "data_digests", "fresh_examples", "versions.prompt", "versions.renderer",
+    "versions.restgate", "item_sources", "items_map", "item_filters", "sources",
+)
+"""Settings every shard must share: they decide which units exist, how they are asked and who answered (`sources`
+names each dataset's file or hub revision, and for --items files the sha256 of their bytes)."""
+
+
+class MergeError(ValueError):
+    """Shards that cannot be merged; the message is one line naming the folder and the fix."""
+
+
+def shard_of_run(run: Run) -> tuple[int, int]:
+    raw = run.info.get("shard")
+    if not raw:
+        raise MergeError(f"{run.path}: not a shard (run without --shard=K/N)")
+    k, n = (int(x) for x in str(raw).split("/"))
+    return k, n
+
+
+def check_shards(runs: list[Run]) -> int:
+    """Refuse shards that are missing, duplicated, unfinished or from different runs; return N."""
+    if not runs:
+        raise MergeError("give the shard run folders to merge (restgate merge RUN... --out DIR)")
+    shards: dict[int, Run] = {}
+    count = None
+    for run in runs:
+        if run.rebuilt:
+            raise MergeError(f"{run.path}: no summary.json (the shard did not finish); rerun that shard")
+        if run.summary.get("complete") is False:  # interrupted, -x, a crashed worker: its verdict never existed
+            raise MergeError(f"{run.path}: the shard is INCOMPLETE ({run.summary.get('incomplete_reason')}); "
+                             "rerun that shard")
+        k, n = shard_of_run(run)
+        if count is not None and n != count:
+            raise MergeError(f"{run.path}: shard {k}/{n} is from a {n}-way split, the others from {count}")
+        count = n
+        if k in shards:
+            raise MergeError(f"shard {k}/{n} given twice: {shards[k].path} and {run.path}; give each shard once")
+        check_same_settings(runs[0], run)
+        shards[k] = run
+    assert count is not None
+    missing = [f"{k}/{count}" for k in range(1, count + 1) if k not in shards]
+    if missing:
+        raise MergeError(f"missing shard(s) {', '.join(missing)} of {count}; got "
+                         f"{', '.join(f'{k}/{count}' for k in sorted(shards))}")
+    return count
+
+
+def setting(info: dict[str, Any], key: str) -> Any:
+    """A run-block setting by dotted key (`versions.prompt`)."""
+    value: Any = info
+    for part in key.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def check_same_settings(first: Run, run: Run) -> None:
+    for key in SAME_SETTINGS:
+        mine, theirs = setting(run.info, key), setting(first.info, key)
+        if mine != theirs:
+            raise MergeError(f"{run.path}: {key} {mine!r} differs from {first.path}'s {theirs!r}; merge shards of "
+                             "one run only (rerun the odd shard with the others' settings)")
+
+
+def check_evidence(run: Run, records: list[Record]) -> None:
+    """The shard's results.jsonl is the file its run wrote, and holds exactly the units it recorded, each once
+    and each of this shard (recomputed from the records' item digests)."""
+    recorded = run.summary.get(EVIDENCE_KEY)
+    if not isinstance(recorded, dict):
+        raise MergeError(f"{run.path}: its summary.json records no evidence (results digest, unit digests): "
+                         "written by an older restgate; rerun that shard with this one")
+    listed, found = set(recorded.get("unit_digests") or []), set(unit_digests(records))
+    if listed != found:
+        raise MergeError(f"{run.path}: results.jsonl holds {len(found)} units, its summary.json recorded "
+                         f"{len(listed)} ({len(listed - found)} missing, {len(found - listed)} not recorded): "
+                         "the file was cut or changed after the run; rerun that shard")
+    path = run.path / "results.jsonl"
+    actual = file_sha256(path) if path.is_file() else None
+    if actual != recorded.get("results_sha256"):
+        raise MergeError(f"{run.path}: results.jsonl differs from the file its run wrote (sha256 "
+                         f"{(actual or 'none')[:12]}, recorded {str(recorded.get('results_sha256'))[:12]}): "
+                         "it was edited or replaced after the run; rerun that shard")
+    _check_membership(run, records)
+    _check_repeated_calls(run.path, records)
+
+
+def _check_membership(run: Run, records: list[Record]) -> None:
+    k, n = shard_of_run(run)
+    for r in records:
+        digest = r.get("item_digest")
+        if digest is None:
+            raise MergeError(f"{run.path}: record of {r.get('item_id')} carries no item digest (written by an "
+                             "older restgate), so its shard cannot be checked; rerun that shard with this one")
+        actual = record_shard(str(r.get("item_id")), digest, n)
+        if actual != k:
+            raise MergeError(f"{run.path}: unit {r.get('item_id')} belongs to shard {actual}/{n}, not {k}/{n} as "
+                             "the folder says (a copied or relabelled folder?); give each shard's own folder")
+
+
+def _check_repeated_calls(path: Path, records: list[Record]) -> None:
+    seen: set[tuple[Any, ...]] = set()
+    for r in records:
+        if r.get("fresh_shrink"):  # Hypothesis may evaluate one system twice while shrinking: kept, not counted
+            continue
+        key = (r.get("item_id"), r.get("digest"), r.get("style"), r.get("strategy"), r.get("modality"),
+               r.get("repeat"))
+        if key in seen:
+            raise MergeError(f"{path}: unit {r.get('item_id')} [{r.get('style')}] has its {r.get('modality')} "
+                             "call twice in results.jsonl; rerun that shard")
+        seen.add(key)
+
+
+def check_disjoint(runs: list[Run], records: dict[Path, list[Record]]) -> None:
+    """No unit in two shards: each shard's units are its own (a duplicated unit would count twice)."""
+    owner: dict[str, Path] = {}
+    for run in runs:
+        for digest in unit_digests(records[run.path]):
+            if digest in owner:
+                raise MergeError(f"{run.path}: unit {digest[:12]} is also in {owner[digest]}; each unit may be "
+                                 "merged once: give each shard's own folder")
+            owner[digest] = run.path
