@@ -8,6 +8,7 @@ the `Results` object does the controller's work and is registered only on the co
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Generator
 from pathlib import Path
@@ -154,6 +155,8 @@ class Results:
         if self.min_items < 0:
             raise pytest.UsageError("--min-items must be 0 or more")
         self.planned: int | None = None
+        self.selected: list[str] = []
+        """Node ids of the tests pytest selected (after -k/-m/--lf/--deselect), for summary.json's plan."""
         self.stop_reason: str | None = None
         self.completeness: Completeness | None = None
         """Set when the run stopped on a usage error before any record: its folder is removed at unconfigure."""
@@ -167,6 +170,7 @@ class Results:
     def pytest_runtestloop(self, session: pytest.Session) -> Generator[None, Any, Any]:
         if not hasattr(session.config, "workerinput") and not getattr(session.config.option, "numprocesses", None):
             self.planned = sum(1 for item in session.items if any(k == KIND_PROPERTY for k, _ in item.user_properties))
+            self.selected = [item.nodeid for item in session.items]
         try:
             return (yield)
         except BaseException as exc:  # Ctrl-C, pytest.exit, an internal error: the run did not finish
@@ -194,6 +198,7 @@ class Results:
         self.completeness = Completeness(self.planned if self.planned is not None else finished, finished,
                                          self.stop_reason)
         self.summary.update(self.completeness.as_json())
+        self._record_selection()
         if self.baseline is not None:
             self.regression = compare_units(self.baseline["units"], self.summary["units"], regressions)
             self.summary["baseline"] = {"path": str(self.baseline_path), **self.regression}
@@ -211,6 +216,18 @@ class Results:
         if target is not None and self.completeness.complete:
             save_baseline(path, target)
         self._write_index()
+
+    def _record_selection(self) -> None:
+        """summary.json's selection, plan and report path (reports/selection.py; index links follow --html)."""
+        from pytest_restgate.reports.selection import plan_block, selection_of
+
+        assert self.summary is not None and self.completeness is not None
+        self.summary["selection"] = selection_of(self.config, (self.summary.get("run") or {}).get("shard"))
+        plan = self.run.plan() if self.run.plan is not None else None
+        self.summary["plan"] = plan_block(plan, self.selected, self.completeness.complete)
+        chosen = getattr(self.config.option, "htmlpath", None)
+        self.summary["report_html"] = (Path(os.path.relpath(Path(chosen).resolve(), self.run_dir.resolve()))
+                                       .as_posix() if chosen else None)
 
     def _write_index(self) -> None:
         """Rewrite the report folder's index.html (reports/many): a failure there is a warning on stderr and
@@ -293,6 +310,7 @@ class Results:
     def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
         """Under xdist the controller does not collect: every worker reports the same ids (xdist checks)."""
         self.planned = len(ids)
+        self.selected = list(ids)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
