@@ -161,7 +161,11 @@ def merge(folders: list[Path], out: Path, options: GateOptions) -> tuple[dict[st
     with (out / "results.jsonl").open("w", encoding="utf-8") as fh:
         fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
     write_page(out / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False))
-    write_page(out / "report.html", merged_report(summary, gates, regression))
+    from pytest_restgate.reports.many.livepage import merged_live_page  # the live page, every shard's tests
+    from pytest_restgate.reports.many.runs import report_of
+
+    live = merged_live_page([report_of(r) for r in runs], summary, gates, regression)
+    write_page(out / "report.html", live or merged_report(summary, gates, regression))
     return summary, gates
 
 
