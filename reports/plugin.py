@@ -377,10 +377,16 @@ class Results:
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_table_header(self, cells: list[str]) -> None:
         cells[2:2] = [f"<th>{h}</th>" for h in html.RESULT_HEADERS]
+        from pytest_restgate.reports import latency
+
+        latency.header(cells)  # Duration: the model's latency (reports/latency.py)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_table_row(self, report: pytest.TestReport, cells: list[str]) -> None:
         cells[2:2] = html.row_cells(records_of(report), self.run.primary_strategy)
+        from pytest_restgate.reports import latency
+
+        latency.row(cells, records_of(report))
 
 
 def _stop_reason(exc: BaseException) -> str:

@@ -6,11 +6,15 @@ xdist run of the same settings, each compared with the plan the settings define.
 
 from __future__ import annotations
 
+import html
+import json
 import os
+import re
 from pathlib import Path
 
 import pytest
 
+from pytest_restgate.reports.latency import format_latency
 from tests.support.localserver import LocalServer
 
 pytestmark = pytest.mark.slow
@@ -41,9 +45,18 @@ def test_a_selected_run_says_so_and_a_full_one_covers_its_plan(run_suite) -> Non
 
 def test_the_index_links_the_report_that_html_wrote(run_suite, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     target = tmp_path / "elsewhere" / "mine.html"
-    with LocalServer(reply=lambda messages: "Answer: 7") as server:
-        run = run_suite(*_args(server), f"--html={target}")
+    with LocalServer(reply=lambda messages: "Answer: 7", latency_s=0.25) as server:
+        run = run_suite(*_args(server), f"--html={target}", "--response-cache=off")
     assert target.is_file() and not (run.run_dir / "report.html").exists()
     assert run.summary["report_html"] == Path(os.path.relpath(target, run.run_dir)).as_posix()
     index = (run.run_dir.parent / "index.html").read_text()
     assert f'href="{Path(os.path.relpath(target, run.run_dir.parent)).as_posix()}"' in index
+    page = target.read_text()  # its Duration column: each unit's slowest model call, not the queue wait
+    assert ">Duration (model)</th>" in page
+    blob = json.loads(html.unescape(re.search(r'data-jsonblob="([^"]*)"', page)[1]))  # type: ignore[index]
+    slowest: dict[str, float] = {}
+    for r in run.records:
+        slowest[r["item_id"]] = max(slowest.get(r["item_id"], 0.0), r["latency_s"])
+    for test_id, entries in blob["tests"].items():
+        item = next(i for i in slowest if f"[{i}-" in test_id)
+        assert entries[0]["duration"] == format_latency(slowest[item]), (test_id, entries[0]["duration"])

@@ -86,7 +86,7 @@ def test_compare_deltas_and_flips_match_a_hand_count(root: Path, capsys) -> None
     assert "3 unit(s) became inconsistent in B" in out  # units 6, 7, 8 turned; 9 was already inconsistent
     assert "0 unit(s) became consistent in B" in out
     lo, hi = newcombe(0.9, 10, 0.6, 10)  # type: ignore[misc]
-    assert f"rer                  0.900   0.600   -0.300  [{lo:+.3f}, {hi:+.3f}]" in out
+    assert f"RER                  0.900   0.600   -0.300  [{lo:+.3f}, {hi:+.3f}]" in out
     page = next(root.glob("compare-*.html")).read_text()
     assert page.count("became inconsistent") == 3
     from pytest_restgate.fixtures.items import soebench
