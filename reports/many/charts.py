@@ -69,7 +69,7 @@ def grouped_bars(groups: Mapping[str, Mapping[str, Any]], series: Sequence[Serie
     return _svg(fig, title)
 
 
-ZERO_HEIGHT = 0.012
+ZERO_HEIGHT = 0.016
 """A zero bar is drawn as a sliver this tall (axis units, 0-1.05) with a "0" above: a bar of height 0 is
 invisible, and a chart of zero accuracies showed only interval whiskers."""
 
@@ -79,7 +79,8 @@ def _mark_zeros(ax: Any, xs: Sequence[float], values: Sequence[Any], width: floa
     for x, y in zip(xs, values, strict=True):
         if y is not None and float(y) == 0.0:
             ax.bar([x], [ZERO_HEIGHT], width, color=colour, edgecolor="#222", linewidth=0.6)
-            ax.text(x, ZERO_HEIGHT + 0.01, "0", ha="center", va="bottom", fontsize=7, color="#222")
+            ax.text(x, ZERO_HEIGHT + 0.01, "0", ha="center", va="bottom", fontsize=7, color="#222", zorder=5,
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6})  # readable over a whisker
 
 
 def ranked_bars(rows: Sequence[tuple[str, float | None, tuple[float, float] | None, bool]], *, title: str,

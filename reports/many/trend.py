@@ -50,7 +50,7 @@ def _run_cell(run: Run, base: Path) -> str:
 
 
 def trend_html(model: str, found: list[tuple[Run, dict[str, Any]]], base: Path) -> str:
-    labels = [run.started.replace("T", " ")[:16] or run.name for run, _ in found]
+    labels = [(run.started.replace("T", " ")[:16] or run.name) + (" *" if mark_text(run) else "") for run, _ in found]
     chart = trend_lines(list(zip(labels, [f for _, f in found], strict=True)), SERIES,
                         title=f"{model}: RER / CFR / MMC per run")
     rows = [[fmt(label), _run_cell(run, base), fmt(f.get("n")),
@@ -60,7 +60,8 @@ def trend_html(model: str, found: list[tuple[Run, dict[str, Any]]], base: Path) 
     body = chart + table(["started", "run", "n", *(label for _, label, _ in SERIES), "seed", "restgate"],
                          rows[::-1], ident="restgate-trend")
     body += ('<p class="note">Each point is one run folder of this model: figures pooled over datasets, primary '
-             "strategy, default rendering; full runs only unless --all-runs (then marked). Runs with other seeds or "
+             "strategy, default rendering; full runs only unless --all-runs (then marked, * on the chart). Runs "
+             "with other seeds or "
              "datasets ask "
              "other questions: compare like with like (<code>restgate compare</code> shows what two runs share)."
              "</p>")
