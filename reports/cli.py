@@ -17,6 +17,8 @@ from pathlib import Path
 from pytest_restgate.core.rundir import REPORTS_ROOT
 
 USAGE_ERROR = 2
+ALL_RUNS = ("also use runs that are not full (subset by -k/-m/--lf/--deselect, incomplete, budget-stopped, "
+            "killed, shard), marked; by default only full runs count")
 
 
 def _run_path(raw: str, report_dir: Path) -> Path:
@@ -46,9 +48,11 @@ def _parser() -> argparse.ArgumentParser:
     board = command("leaderboard", "the latest (or the named) run of each model, with the paper's reference rows")
     board.add_argument("runs", nargs="*", metavar="RUN", help="run folders to show (default: latest per model)")
     board.add_argument("--html", type=Path, default=None, help="page to write (default <report-dir>/leaderboard.html)")
+    board.add_argument("--all-runs", action="store_true", help=ALL_RUNS)
     trend = command("trend", "one model's runs over time: RER / CFR / MMC per run")
     trend.add_argument("model", metavar="MODEL", help="a model alias (--model value) or resolved model id")
     trend.add_argument("--html", type=Path, default=None, help="page to write (default <report-dir>/trend-MODEL.html)")
+    trend.add_argument("--all-runs", action="store_true", help=ALL_RUNS)
     merge = command("merge", "combine shard run folders (--shard=K/N) into one run folder and gate it once")
     merge.add_argument("runs", nargs="+", metavar="RUN", help="the shard run folders, one per shard")
     merge.add_argument("--out", type=Path, required=True, help="the merged run folder to create")
@@ -150,7 +154,8 @@ def _leaderboard(args: argparse.Namespace, report_dir: Path) -> int:
     from pytest_restgate.reports.many.pages import write_page
     from pytest_restgate.reports.many.runs import list_runs, load_run
 
-    chosen = [load_run(_run_path(r, report_dir)) for r in args.runs] or latest_per_model(list_runs(report_dir))
+    chosen = [load_run(_run_path(r, report_dir)) for r in args.runs] or latest_per_model(list_runs(report_dir),
+                                                                                         args.all_runs)
     found = entries(chosen)
     _say(args, lambda: leaderboard_lines(found), lambda: leaderboard_json(found))
     target = args.html or report_dir / "leaderboard.html"
@@ -166,9 +171,10 @@ def _trend(args: argparse.Namespace, report_dir: Path) -> int:
     from pytest_restgate.reports.many.runs import list_runs
     from pytest_restgate.reports.many.trend import points, runs_of, trend_html, trend_lines_text
 
-    mine = runs_of(args.model, list_runs(report_dir))
+    mine = runs_of(args.model, list_runs(report_dir), args.all_runs)
     if not mine:
-        raise ValueError(f"no run of model {args.model!r} under {report_dir}; `restgate runs` lists the models")
+        raise ValueError(f"no full run of model {args.model!r} under {report_dir}; `restgate runs` lists the "
+                         "runs (--all-runs takes partial ones too)")
     trend = points(mine)
     _say(args, lambda: trend_lines_text(args.model, trend), lambda: trend_json(args.model, trend))
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", args.model).strip("-")

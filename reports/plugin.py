@@ -8,6 +8,7 @@ the `Results` object does the controller's work and is registered only on the co
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Generator
 from pathlib import Path
@@ -115,6 +116,8 @@ class Results:
         self.regression: dict[str, Any] | None = None
         self.abandoned = False
         self.planned: int | None = None
+        self.selected: list[str] = []
+        """Node ids of the tests pytest selected (after -k/-m/--lf/--deselect), for summary.json's plan."""
         self.stop_reason: str | None = None
         self.completeness: Completeness | None = None
         """Set when the run stopped on a usage error before any record: its folder is removed at unconfigure."""
@@ -128,6 +131,7 @@ class Results:
     def pytest_runtestloop(self, session: pytest.Session) -> Generator[None, Any, Any]:
         if not hasattr(session.config, "workerinput") and not getattr(session.config.option, "numprocesses", None):
             self.planned = sum(1 for item in session.items if any(k == KIND_PROPERTY for k, _ in item.user_properties))
+            self.selected = [item.nodeid for item in session.items]
         try:
             return (yield)
         except BaseException as exc:  # Ctrl-C, pytest.exit, an internal error: the run did not finish
@@ -154,6 +158,7 @@ class Results:
         self.completeness = Completeness(self.planned if self.planned is not None else finished, finished,
                                          self.stop_reason)
         self.summary.update(self.completeness.as_json())
+        self._record_selection()
         self.summary[EVIDENCE_KEY] = evidence(self.run_dir / "results.jsonl", self.collector.records)  # for merge
         if self.baseline is not None:
             self.regression = regression_of(self.baseline, self.summary)
@@ -168,6 +173,18 @@ class Results:
         if target is not None and self.completeness.complete:
             save_baseline(path, target)
         self._write_index()
+
+    def _record_selection(self) -> None:
+        """summary.json's selection, plan and report path (reports/selection.py; index links follow --html)."""
+        from pytest_restgate.reports.selection import plan_block, selection_of
+
+        assert self.summary is not None and self.completeness is not None
+        self.summary["selection"] = selection_of(self.config, (self.summary.get("run") or {}).get("shard"))
+        plan = self.run.plan() if self.run.plan is not None else None
+        self.summary["plan"] = plan_block(plan, self.selected, self.completeness.complete)
+        chosen = getattr(self.config.option, "htmlpath", None)
+        self.summary["report_html"] = (Path(os.path.relpath(Path(chosen).resolve(), self.run_dir.resolve()))
+                                       .as_posix() if chosen else None)
 
     def _write_index(self) -> None:
         """Rewrite the report folder's index.html (reports/many): a failure there is a warning on stderr and
@@ -224,6 +241,7 @@ class Results:
     def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
         """Under xdist the controller does not collect: every worker reports the same ids (xdist checks)."""
         self.planned = len(ids)
+        self.selected = list(ids)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
@@ -281,10 +299,16 @@ class Results:
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_table_header(self, cells: list[str]) -> None:
         cells[2:2] = [f"<th>{h}</th>" for h in html.RESULT_HEADERS]
+        from pytest_restgate.reports import latency
+
+        latency.header(cells)  # Duration: the model's latency (reports/latency.py)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_table_row(self, report: pytest.TestReport, cells: list[str]) -> None:
         cells[2:2] = html.row_cells(records_of(report), self.run.primary_strategy)
+        from pytest_restgate.reports import latency
+
+        latency.row(cells, records_of(report))
 
 
 def _stop_reason(exc: BaseException) -> str:

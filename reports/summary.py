@@ -61,7 +61,7 @@ def _errors_by_kind(records: list[Record]) -> dict[str, int]:
     out: dict[str, int] = {}
     for r in records:
         if r["error"] and not r["cached"]:
-            kind = r.get("error_kind") or "unclassified"
+            kind = "budget_exhausted" if BUDGET_MARK in r["error"] else r.get("error_kind") or "unclassified"
             out[kind] = out.get(kind, 0) + 1
     return out
 

@@ -46,7 +46,7 @@ def summary_lines(summary: dict[str, Any], gates: list[GateResult], regression: 
         f"model {run.get('model')} ({run.get('model_id')}), seed {run.get('seed')}, "
         f"strategy {summary.get('primary_strategy')}: {tests.get('passed', 0)} consistent, "
         f"{tests.get('inconsistent', 0)} inconsistent, {tests.get('errors', 0)} errors, "
-        f"{tests.get('skipped', 0)} skipped",
+        f"{tests.get('skipped', 0)} skipped" + budget_stop(summary),
         *metric_lines(summary.get("metrics", {})),
         f"calls {usage.get('calls', 0)} ({usage.get('cache_hits', 0)} cached), tokens "
         f"{usage.get('prompt_tokens', 0)} prompt / {usage.get('completion_tokens', 0)} completion, cost "
@@ -94,6 +94,15 @@ def summary_lines(summary: dict[str, Any], gates: list[GateResult], regression: 
     beside = "beside it" if report.startswith(f"{run_dir}/") else f"in {run_dir}"
     lines.append(f"report: {report}  (results.jsonl, summary.json {beside})")
     return lines
+
+
+def budget_stop(summary: dict[str, Any]) -> str:
+    """`; BUDGET STOP: 40 calls not sent (--max-cost $0.01 reached)`, or "" when the budget refused nothing."""
+    refused = int((summary.get("usage") or {}).get("budget_exhausted") or 0)
+    if not refused:
+        return ""
+    limit = (summary.get("run") or {}).get("max_cost")
+    return f"; BUDGET STOP: {refused} call(s) not sent (--max-cost" + (f" ${limit:g}" if limit else "") + " reached)"
 
 
 def _modality_lines(tests: dict[str, Any]) -> list[str]:

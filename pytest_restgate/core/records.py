@@ -133,6 +133,9 @@ class RunInfo:
     called once after the test loop. None: count from the records (a run without the fixtures plugin)."""
     repeats: int = 1
     """`--repeats K`: how many times each answer call is made (the noise floor needs K >= 3)."""
+    plan: Callable[[], frozenset[str]] | None = None
+    """The parameter ids of the unit tests the settings plan (this shard's items x styles), so the summary can
+    say whether -k/-m/--lf/--deselect/node ids left some out (reports/selection.py)."""
 
     @property
     def primary_strategy(self) -> Strategy:

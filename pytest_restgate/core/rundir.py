@@ -6,9 +6,11 @@ killed (SIGKILL, a CI timeout) is recognisable as unfinished; a run stopped by a
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
+import socket
 import time
 from pathlib import Path
 
@@ -54,7 +56,9 @@ def make_run_dir(root: Path | None, model: str) -> Path:
             "give a writable folder"
         ) from None
     try:
-        (path / RUNNING).write_text(f"pid {os.getpid()} started {time.strftime('%Y-%m-%dT%H:%M:%S')}\n")
+        (path / RUNNING).write_text(json.dumps({  # who runs it: a listing tells a killed run from a live one
+            "pid": os.getpid(), "host": socket.gethostname(), "model": model,
+            "started": time.strftime("%Y-%m-%dT%H:%M:%S")}) + "\n")
     except OSError as exc:
         shutil.rmtree(path, ignore_errors=True)
         raise pytest.UsageError(
@@ -71,6 +75,21 @@ def mark_finished(run_dir: Path) -> None:
 def is_unfinished(run_dir: Path) -> bool:
     """True for a run folder whose run never wrote its summary (killed, or still running)."""
     return (run_dir / RUNNING).is_file()
+
+
+def running_marker(run_dir: Path) -> dict[str, object]:
+    """The RUNNING marker's facts (pid, host, model, started); {} when absent or unreadable. Markers of older
+    runs read `pid N started T` and give the pid only."""
+    try:
+        text = (run_dir / RUNNING).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return {}
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        found = re.match(r"pid (\d+)", text)
+        return {"pid": int(found[1])} if found else {}
+    return data if isinstance(data, dict) else {}
 
 
 def discard_run_dir(run_dir: Path) -> None:

@@ -51,6 +51,7 @@ def grouped_bars(groups: Mapping[str, Mapping[str, Any]], series: Sequence[Serie
         xs = [i + (j - (len(series) - 1) / 2) * width for i in range(len(names))]
         ys = [float(groups[n].get(key) or 0.0) for n in names]
         ax.bar(xs, ys, width * 0.92, label=label, color=colour)
+        _mark_zeros(ax, xs, [groups[n].get(key) for n in names], width * 0.92, colour)
         if errors is not None:
             for x, n, y in zip(xs, names, ys, strict=True):
                 ci = (errors.get(n) or {}).get(key)
@@ -66,6 +67,20 @@ def grouped_bars(groups: Mapping[str, Mapping[str, Any]], series: Sequence[Serie
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     return _svg(fig, title)
+
+
+ZERO_HEIGHT = 0.016
+"""A zero bar is drawn as a sliver this tall (axis units, 0-1.05) with a "0" above: a bar of height 0 is
+invisible, and a chart of zero accuracies showed only interval whiskers."""
+
+
+def _mark_zeros(ax: Any, xs: Sequence[float], values: Sequence[Any], width: float, colour: str) -> None:
+    """A measured 0 gets its sliver and label; a missing figure (None) stays blank."""
+    for x, y in zip(xs, values, strict=True):
+        if y is not None and float(y) == 0.0:
+            ax.bar([x], [ZERO_HEIGHT], width, color=colour, edgecolor="#222", linewidth=0.6)
+            ax.text(x, ZERO_HEIGHT + 0.01, "0", ha="center", va="bottom", fontsize=7, color="#222", zorder=5,
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6})  # readable over a whisker
 
 
 def ranked_bars(rows: Sequence[tuple[str, float | None, tuple[float, float] | None, bool]], *, title: str,

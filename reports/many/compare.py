@@ -18,9 +18,10 @@ import pandas as pd
 from pytest_restgate.core.records import ANSWER_MODALITIES
 from pytest_restgate.reports.many.charts import COLOURS, grouped_bars
 from pytest_restgate.reports.many.figures import INTERVAL_OF, interval, run_figures
+from pytest_restgate.reports.many.labels import label, short
 from pytest_restgate.reports.many.pages import fmt, link, page, table
 from pytest_restgate.reports.many.render import item_images
-from pytest_restgate.reports.many.runs import Run, unit_frame
+from pytest_restgate.reports.many.runs import Run, report_of, unit_frame
 from pytest_restgate.reports.metrics import scored
 
 ID_KEY = ["item_id", "dataset", "style", "strategy"]
@@ -102,7 +103,7 @@ def compare_lines(c: Comparison) -> list[str]:
              f"{'figure':<18}{'A':>8}{'B':>8}{'B - A':>9}  95% interval of the difference"]
     for key, d in c.deltas.items():
         ci = "" if d["ci"] is None else f"[{d['ci'][0]:+.3f}, {d['ci'][1]:+.3f}]"
-        lines.append(f"{key:<18}{fmt(d['a']):>8}{fmt(d['b']):>8}{_sign(d['delta']):>9}  {ci}")
+        lines.append(f"{short(key):<18}{fmt(d['a']):>8}{fmt(d['b']):>8}{_sign(d['delta']):>9}  {ci}")
     for direction in ("became inconsistent", "became consistent"):
         rows = c.flips[c.flips["direction"] == direction]
         lines.append(f"{len(rows)} unit(s) {direction} in B")
@@ -123,11 +124,16 @@ def _answers(r: pd.Series, side: str) -> str:
     return "<br>".join(cells)
 
 
+def _report(run: Run, base: Path) -> str:
+    report = report_of(run)
+    return link(report, base, run.name) if report is not None else escape(run.name)
+
+
 def compare_html(c: Comparison, base: Path) -> str:
     rows = []
     for key, d in c.deltas.items():
         ci = "–" if d["ci"] is None else f"[{d['ci'][0]:+.3f}, {d['ci'][1]:+.3f}]"
-        rows.append([escape(key), fmt(d["a"]), fmt(d["n_a"]), fmt(d["b"]), fmt(d["n_b"]),
+        rows.append([escape(label(key)), fmt(d["a"]), fmt(d["n_a"]), fmt(d["b"]), fmt(d["n_b"]),
                      f"<b>{_sign(d['delta'])}</b>", ci])
     chart = grouped_bars({"A " + c.a.model: {k: d["a"] for k, d in c.deltas.items()},
                           "B " + c.b.model: {k: d["b"] for k, d in c.deltas.items()}},
@@ -148,7 +154,7 @@ def compare_html(c: Comparison, base: Path) -> str:
     flips = table(["unit", "change in B", "gold", "A answers", "B answers", "rendered item"], flip_rows,
                   ident="restgate-flips") if flip_rows else "<p>No shared unit changed its verdict.</p>"
     body = (
-        f"<p>A: {link(c.a.path / 'report.html', base, c.a.name)} · B: {link(c.b.path / 'report.html', base, c.b.name)}"
+        f"<p>A: {_report(c.a, base)} · B: {_report(c.b, base)}"
         f"</p><p><b>{c.n_shared}</b> shared scored units, <b>matched by {escape(c.matched_by)}</b>"
         f"{' (these runs carry no unit digests)' if c.matched_by == 'id' else ''}; {c.n_only_a} only in A, "
         f"{c.n_only_b} only in B.</p>"

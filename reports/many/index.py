@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from pytest_restgate.reports.many.pages import fmt, link, page, table, verdict, write_page
-from pytest_restgate.reports.many.runs import Run, list_runs, paper_figures
+from pytest_restgate.reports.many.runs import Run, list_runs, paper_figures, report_of
+from pytest_restgate.reports.many.status import marks
 
 INDEX_NAME = "index.html"
 
@@ -41,12 +42,13 @@ def index_html(root: Path, runs: list[Run]) -> str:
     rows = []
     for run in reversed(runs):
         r = run_row(run)
-        report = run.path / "report.html"
-        # the live run writes report.html after the index (pytest-html writes at session end): link it anyway
-        target = link(report, root, run.name) if report.is_file() or not run.rebuilt \
-            else escape(run.name) + " (no report.html)"
-        complete = fmt(r["complete"]) + (" <span class=\"ci\">(rebuilt from results.jsonl)</span>"
-                                         if run.rebuilt else "")
+        report = report_of(run)
+        # the live run writes its report after the index (pytest-html writes at session end): link it anyway
+        target = link(report, root, run.name) if report is not None and (report.is_file() or not run.rebuilt) \
+            else escape(run.name) + " (no report)"
+        complete = fmt(r["complete"]) + "".join(f' <span class="mark {m.kind}">{escape(m.text)}</span>'
+                                                for m in marks(run))
+        complete += ' <span class="ci">(rebuilt from results.jsonl)</span>' if run.rebuilt else ""
         rows.append([
             fmt(r["started"]), f"<b>{fmt(r['model'])}</b>", fmt(r["seed"]), fmt(r["datasets"]), fmt(r["shard"]),
             fmt(r["units"]), complete, fmt(r["rer"]), fmt(r["cfr"]), fmt(r["mmc"]), fmt(r["ok_rer"]),
@@ -55,7 +57,9 @@ def index_html(root: Path, runs: list[Run]) -> str:
         ])
     note = ('<p class="note">RER, CFR, MMC: all scored units, pooled over datasets. OCR-ok: the paper\'s headline, '
             "units whose OCR transcription was exact, mean over datasets. Errors: units whose calls failed after "
-            "retries (excluded from the figures). Compare two runs with <code>restgate compare RUN RUN</code>; "
+            "retries (excluded from the figures). A run marked killed, incomplete, budget-stopped, subset (-k, -m, "
+            "--lf, --deselect or node ids left planned units out) or shard is not a full run: leaderboard and trend "
+            "leave it out unless given --all-runs. Compare two runs with <code>restgate compare RUN RUN</code>; "
             "the table of models is <code>restgate leaderboard</code>.</p>")
     body = table(HEADERS, rows, ident="restgate-runs") if rows else "<p>No run folders yet.</p>"
     return page("restgate runs", f"{len(runs)} run folder(s) in <code>{escape(str(root))}</code>, newest first",
@@ -87,6 +91,7 @@ def index_lines(runs: list[Run]) -> list[str]:
             else:
                 text = "-" if v is None else str(v)
             cells.append(text[:w].ljust(w))
+        flags = "".join(f" [{m.kind}]" for m in marks(run) if m.kind != "shard")
         shard = f" [shard {r['shard']}]" if r["shard"] else ""
-        lines.append("  ".join(cells) + f"  {run.path}{shard}")
+        lines.append("  ".join(cells) + f"  {run.path}{shard}{flags}")
     return lines

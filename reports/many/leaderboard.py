@@ -15,7 +15,8 @@ from pytest_restgate.core.records import ANSWER_MODALITIES
 from pytest_restgate.reports.many.charts import COLOURS, grouped_bars, ranked_bars
 from pytest_restgate.reports.many.figures import interval, mean_interval, run_figures
 from pytest_restgate.reports.many.pages import fmt, link, page, table, with_ci
-from pytest_restgate.reports.many.runs import Run, unit_frame
+from pytest_restgate.reports.many.runs import Run, report_of, unit_frame
+from pytest_restgate.reports.many.status import choose, mark_text
 from pytest_restgate.reports.stats import PAPER_REPORTED_T, cross_model_modality_tests
 
 PAPER_SOURCE = "REST / REST+, arXiv 2512.08923: RER / CFR on the OCR-correct subset, mean over 4 datasets"
@@ -38,10 +39,11 @@ class Entry:
     figures: dict[str, Any]
 
 
-def latest_per_model(runs: list[Run]) -> list[Run]:
-    """The newest run of each model (runs come oldest first), ordered by model name."""
+def latest_per_model(runs: list[Run], include_partial: bool = False) -> list[Run]:
+    """The newest full run of each model (runs come oldest first), ordered by model name; with
+    `include_partial` the newest of any kind (subset, incomplete, budget-stopped, killed, shard: marked)."""
     latest: dict[str, Run] = {}
-    for run in runs:
+    for run in choose(runs, include_partial):
         latest[run.model] = run
     return [latest[m] for m in sorted(latest)]
 
@@ -67,7 +69,9 @@ def leaderboard_lines(found: list[Entry]) -> list[str]:
                                     "acc_text", "acc_image", "acc_mixed")]
         text = "".join(("-" if v is None else f"{v:.3f}").rjust(w) for v, w in zip(cells, (11, 11, 11, 7, 7, 7, 7),
                                                                                      strict=True))
-        lines.append(f"{e.run.model[:30]:<31}{text}{m.get('n', 0):>6}  {e.run.name}")
+        marked = mark_text(e.run)
+        lines.append(f"{e.run.model[:30]:<31}{text}{m.get('n', 0):>6}  {e.run.name}"
+                     + (f"  [{marked}]" if marked else ""))
     for name, rer, cfr in PAPER_ROWS:
         lines.append(f"{'paper: ' + name:<31}{rer:>11.3f}{cfr:>11.3f}{'':>11}   (reference, published)")
     for key, result in cross_model_tests(found).items():
@@ -91,12 +95,22 @@ def _dataset_table(found: list[Entry]) -> str:
     return table(["model", "dataset", "n", *(label for _, label in keys)], rows, ident="restgate-by-dataset")
 
 
+def _model_cell(run: Run) -> str:
+    marked = mark_text(run)
+    return f"<b>{escape(run.model)}</b>" + (f' <span class="mark">{escape(marked)}</span>' if marked else "")
+
+
+def _report_link(run: Run, base: Path) -> str:
+    report = report_of(run)
+    return link(report, base, run.name) if report is not None else escape(run.name)
+
+
 def leaderboard_html(found: list[Entry], base: Path) -> str:
     rows, classes = [], []
     for e in found:
         m = e.figures["mean"]
         rows.append([
-            f"<b>{escape(e.run.model)}</b>", link(e.run.path / "report.html", base, e.run.name),
+            _model_cell(e.run), _report_link(e.run, base),
             fmt(",".join(e.figures["datasets"])),
             with_ci(m.get("ocr_ok_rer"), mean_interval(e.figures, "ocr_ok_rer")),
             with_ci(m.get("ocr_ok_cfr"), mean_interval(e.figures, "ocr_ok_cfr")),
@@ -127,7 +141,8 @@ def leaderboard_html(found: list[Entry], base: Path) -> str:
                       fmt(r["p_value"], 4), fmt(PAPER_T[key], 1), escape(r.get("note") or "")])
     body = (
         table(head, rows, ident="restgate-leaderboard", row_classes=classes)
-        + f'<p class="note">Measured rows: the latest run of each model (or the runs named), primary strategy and '
+        + f'<p class="note">Measured rows: the latest full run of each model (complete, every planned unit selected, '
+          f"no budget stop, not a shard; --all-runs takes any run, marked), or the runs named; primary strategy and "
           f"default rendering; intervals are 95% Wilson intervals, shown for a mean over datasets only when the "
           f"run has one dataset (per-dataset and pooled intervals below). Reference rows: {escape(PAPER_SOURCE)}; "
           f"they were not measured here.</p>"

@@ -23,7 +23,13 @@ from pytest_restgate.reports.html import STYLE, summary_html
 from pytest_restgate.reports.judge import GateSpec, judge, regression_of, settle
 from pytest_restgate.reports.many.pages import page, write_page
 from pytest_restgate.reports.many.runs import Run, load_run
-from pytest_restgate.reports.many.shardcheck import MergeError, check_disjoint, check_evidence, check_shards
+from pytest_restgate.reports.many.shardcheck import (
+    MergeError,
+    check_disjoint,
+    check_evidence,
+    check_membership,
+    check_shards,
+)
 from pytest_restgate.reports.noise import MIN_REPEATS
 from pytest_restgate.reports.noise import OPTION as NOISE_OPTION
 from pytest_restgate.reports.summary import build_summary
@@ -60,6 +66,7 @@ def merge(folders: list[Path], out: Path, spec: GateSpec) -> tuple[dict[str, Any
     by_run = {run.path: run.records() for run in runs}
     for run in runs:
         check_evidence(run, by_run[run.path])
+    check_membership(runs, by_run)
     check_disjoint(runs, by_run)
     records = [rec for run in runs for rec in by_run[run.path]]
     info = {**runs[0].info, "shard": None, "merged_from": [f"{r.info['shard']} {r.path.name}" for r in runs]}
@@ -86,7 +93,11 @@ def merge(folders: list[Path], out: Path, spec: GateSpec) -> tuple[dict[str, Any
     with (out / "results.jsonl").open("w", encoding="utf-8") as fh:
         fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
     write_page(out / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False))
-    write_page(out / "report.html", merged_report(summary, gates, regression))
+    from pytest_restgate.reports.many.livepage import merged_live_page  # the live page, every shard's tests
+    from pytest_restgate.reports.many.runs import report_of
+
+    live = merged_live_page([report_of(r) for r in runs], summary, gates, regression)
+    write_page(out / "report.html", live or merged_report(summary, gates, regression))
     return summary, gates
 
 

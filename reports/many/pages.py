@@ -27,6 +27,8 @@ tr.ref td{color:#555;background:#fafafa;font-style:italic}
 .note{color:#555;font-size:12px;max-width:1000px}
 .flex{display:flex;gap:24px;flex-wrap:wrap;align-items:flex-start}
 .ci{color:#666;font-size:11px}
+.mark{display:inline-block;margin-left:4px;padding:0 4px;border-radius:3px;font-size:11px;background:#fff4ce;
+color:#7a4b00;font-weight:600}.mark.killed,.mark.incomplete,.mark.budget-stopped{background:#ffebe9;color:#b00020}
 code{background:#f4f4f4;padding:0 3px}
 img.item{max-width:420px;border:1px solid #ddd}
 """

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from pytest_restgate.core.records import Record, figure_records
-from pytest_restgate.core.rundir import is_unfinished
+from pytest_restgate.core.rundir import is_unfinished, running_marker
 from pytest_restgate.reports.metrics import units
 
 
@@ -95,7 +95,10 @@ def summary_from_records(records: list[Record], path: Path) -> dict[str, Any]:
         stamp = time.strptime(named[1] + named[2], "%Y%m%d%H%M%S")
     strategies = sorted({str(r.get("strategy")) for r in records if r.get("strategy")})
     primary = "direct" if "direct" in strategies or not strategies else strategies[0]
-    run = {"model": named[3] if named else (models[0] if models else "?"), "model_id": models[0] if models else None}
+    # the RUNNING marker names the --model as given; the folder name is its slug ("openai/test" -> "openai-test")
+    marked = running_marker(path).get("model")
+    model = str(marked) if marked else named[3] if named else (models[0] if models else "?")
+    run = {"model": model, "model_id": models[0] if models else None}
     doc = build_summary(records, Outcomes(), run, primary_strategy=primary, started=time.mktime(stamp))
     doc.update({"rebuilt_from": "results.jsonl", "gate_passed": None, "duration_s": None})
     return doc
@@ -136,7 +139,27 @@ def list_runs(root: Path) -> list[Run]:
                 found.append(load_run(child))
             except RunFolderError:
                 continue
+    _name_rebuilt(found)
     return sorted(found, key=lambda r: (r.started, r.name))
+
+
+def _name_rebuilt(runs: list[Run]) -> None:
+    """A folder rebuilt from results.jsonl whose marker does not name the model (an older run) takes the alias
+    of a finished run with the same resolved model id, so a killed run is not listed as a separate model."""
+    aliases = {r.info.get("model_id"): r.model for r in runs if not r.rebuilt and r.info.get("model_id")}
+    for run in runs:
+        model_id = run.info.get("model_id")
+        if run.rebuilt and not running_marker(run.path).get("model") and model_id in aliases:
+            run.summary.setdefault("run", {})["model"] = aliases[model_id]
+
+
+def report_of(run: Run) -> Path | None:
+    """The run's HTML report: where summary.json says it went (`--html=PATH`, stored relative to the run
+    folder), else report.html in the folder; None when the run wrote none (pytest-html disabled)."""
+    if "report_html" not in run.summary:
+        return run.path / "report.html"
+    rel = run.summary.get("report_html")
+    return (run.path / str(rel)).resolve() if rel else None
 
 
 def paper_figures(run: Run) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from pytest_restgate.core.evidence import EVIDENCE_KEY, file_sha256, unit_digests
 from pytest_restgate.core.records import Record
-from pytest_restgate.core.shards import record_shard
+from pytest_restgate.core.shards import FRESH_MARK, record_shard, shard_map
 from pytest_restgate.reports.many.runs import Run
 
 SAME_SETTINGS: tuple[str, ...] = (
@@ -98,18 +98,27 @@ def check_evidence(run: Run, records: list[Record]) -> None:
         raise MergeError(f"{run.path}: results.jsonl differs from the file its run wrote (sha256 "
                          f"{(actual or 'none')[:12]}, recorded {str(recorded.get('results_sha256'))[:12]}): "
                          "it was edited or replaced after the run; rerun that shard")
-    _check_membership(run, records)
+    for r in records:
+        if r.get("item_digest") is None:
+            raise MergeError(f"{run.path}: record of {r.get('item_id')} carries no item digest (written by an "
+                             "older restgate), so its shard cannot be checked; rerun that shard with this one")
     _check_repeated_calls(run.path, records)
 
 
-def _check_membership(run: Run, records: list[Record]) -> None:
+def check_membership(runs: list[Run], records: dict[Path, list[Record]]) -> None:
+    """Every unit is in the shard the live split deals it to, recomputed over the items of all shards (the split
+    is by rank among the run's item digests, pytest_restgate.core.shards)."""
+    n = shard_of_run(runs[0])[1]
+    shards = shard_map((str(r.get("item_digest")) for run in runs for r in records[run.path]
+                        if FRESH_MARK not in str(r.get("item_id"))), n)
+    for run in runs:
+        _check_membership(run, records[run.path], shards)
+
+
+def _check_membership(run: Run, records: list[Record], shards: dict[str, int]) -> None:
     k, n = shard_of_run(run)
     for r in records:
-        digest = r.get("item_digest")
-        if digest is None:
-            raise MergeError(f"{run.path}: record of {r.get('item_id')} carries no item digest (written by an "
-                             "older restgate), so its shard cannot be checked; rerun that shard with this one")
-        actual = record_shard(str(r.get("item_id")), digest, n)
+        actual = record_shard(str(r.get("item_id")), str(r.get("item_digest")), shards)
         if actual != k:
             raise MergeError(f"{run.path}: unit {r.get('item_id')} belongs to shard {actual}/{n}, not {k}/{n} as "
                              "the folder says (a copied or relabelled folder?); give each shard's own folder")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_restgate.core.shards import shard_of
+from pytest_restgate.core.shards import shard_map
 from pytest_restgate.reports.cli import main
 from tests.reports.many.runfolders import Spec, U, item_digest, make_run, reseal, units_of
 
@@ -19,7 +19,8 @@ PATTERN = "cccciiwwocci"
 
 
 def _shards(root: Path, units: list[U], n: int, extras: list[dict[str, object]] | None = None) -> list[Path]:
-    parts = [[u for u in units if shard_of(item_digest(u), n) == k + 1] for k in range(n)]
+    shards = shard_map((item_digest(u) for u in units), n)
+    parts = [[u for u in units if shards[item_digest(u)] == k + 1] for k in range(n)]
     assert all(parts)
     return [make_run(root / f"shard{k + 1}", Spec("model-a", part, shard=f"{k + 1}/{n}", digests=True,
                                                     extra=(extras or [{}] * n)[k]))

@@ -1,0 +1,84 @@
+"""The merged run's report.html: the same pytest-html page a live run writes, with every shard's tests in it.
+
+Why: `restgate merge` used to write a page of its own layout, without the rendered pictures or the raw answers
+a live report shows for each test. Each shard's report.html already holds them (pytest-html keeps every test,
+with its extras, in one JSON blob that the page's script renders), so the merged page is the first shard's page
+with the tests of all shards in that blob, the outcome counts recounted, and the summary section replaced by the
+merged summary (the live run's own `summary_html`, judged once over all shards).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from pytest_restgate.reports.gates import GateResult
+from pytest_restgate.reports.html import summary_html
+from pytest_restgate.reports.trust import notices_html
+
+BLOB = re.compile(r'(<div id="data-container" data-jsonblob=")([^"]*)(")')
+PREFIX = re.compile(r'(<div class="additional-summary prefix">)(.*?)(</div>\s*<p class="run-count">)(.*?)(</p>)',
+                    re.DOTALL)
+FILTER = re.compile(r'(<input checked="true" class="filter" name="filter_checkbox" type="checkbox" '
+                    r'data-test-result="(\w+)" ?)(disabled)?(>\s*<span class="\2">)(\d+)')
+TITLE = re.compile(r"(<title id=\"head-title\">|<h1 id=\"title\">)(.*?)(</title>|</h1>)")
+
+
+def _blob(page: str) -> dict[str, Any] | None:
+    found = BLOB.search(page)
+    if found is None:
+        return None
+    try:
+        data = json.loads(html.unescape(found[2]))
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) and isinstance(data.get("tests"), dict) else None
+
+
+def _counts(tests: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
+    """Outcomes as pytest-html's filters name them (passed, failed, error, skipped, xfailed, ...)."""
+    out: dict[str, int] = {}
+    for entries in tests.values():
+        for entry in entries:
+            name = str(entry.get("result", "")).lower().replace(" ", "")
+            out[name] = out.get(name, 0) + 1
+    return out
+
+
+def merged_live_page(pages: list[Path | None], summary: dict[str, Any], gates: list[GateResult],
+                     regression: dict[str, Any] | None) -> str | None:
+    """The merged report, or None when a shard has no readable pytest-html report (the caller falls back)."""
+    texts, blobs = [], []
+    for path in pages:
+        if path is None or not path.is_file():
+            return None
+        text = path.read_text(encoding="utf-8")
+        blob = _blob(text)
+        if blob is None or PREFIX.search(text) is None:
+            return None
+        texts.append(text)
+        blobs.append(blob)
+    merged = dict(blobs[0])
+    merged["tests"] = {key: value for blob in blobs for key, value in blob["tests"].items()}
+    counts = _counts(merged["tests"])
+    model = (summary.get("run") or {}).get("model")
+    shards = summary.get("shards") or len(pages)
+    prefix = notices_html(summary) + summary_html(summary, gates, regression)
+
+    def filters(m: re.Match[str]) -> str:
+        n = counts.get(m[2], 0)
+        return f"{m[1]}{'disabled' if n == 0 else ''}{m[4]}{n}"
+
+    page = PREFIX.sub(lambda m: f"{m[1]}{prefix}{m[3]}{len(merged['tests'])} tests, merged from {shards} shards "
+                                f"(restgate merge).{m[5]}", texts[0], count=1)
+    page = FILTER.sub(filters, page)
+    page = TITLE.sub(lambda m: f"{m[1]}restgate report (merged): {html.escape(str(model))}{m[3]}", page)
+    merged["title"] = f"restgate report (merged): {model}"
+    blob_text = html.escape(json.dumps(merged), quote=True)
+    return BLOB.sub(lambda m: f"{m[1]}{blob_text}{m[3]}", page, count=1)
+
+
+__all__ = ["merged_live_page"]

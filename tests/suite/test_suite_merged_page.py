@@ -1,0 +1,44 @@
+"""The merged report is the live report's page: every shard's tests with their pictures and raw answers, the
+merged summary in the summary section, and shards of equal size."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any
+
+import pytest
+
+from pytest_restgate.reports.cli import main
+from tests.support.localserver import LocalServer
+
+pytestmark = pytest.mark.slow
+
+
+def _blob(page: str) -> dict[str, Any]:
+    found = re.search(r'data-jsonblob="([^"]*)"', page)
+    assert found is not None
+    return json.loads(html.unescape(found[1]))
+
+
+def test_the_merged_report_is_the_live_page_with_every_shards_tests(run_suite, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    with LocalServer(reply=lambda _m: "Answer: 7") as server:
+        args = ("--limit=6", "--model=openai/scripted", f"--api-base={server.base_url}", "--retry-backoff=0.01")
+        shards = [run_suite(*args, f"--shard={k}/3") for k in (1, 2, 3)]
+    assert [len({r["item_id"] for r in s.records}) for s in shards] == [2, 2, 2]  # dealt by rank: equal sizes
+    out = tmp_path / "merged"
+    assert main(["merge", *(str(s.run_dir) for s in shards), "--out", str(out), "--min-rer=0.5"]) == 0, \
+        capsys.readouterr()
+    page = (out / "report.html").read_text()
+    tests = _blob(page)["tests"]
+    expected = {t for s in shards for t in _blob(s.html)["tests"]}
+    assert set(tests) == expected and len(tests) == 6
+    for entries in tests.values():
+        names = [extra.get("name") for extra in entries[0]["extras"]]
+        assert "rendered item" in names  # the picture
+        assert any("Answer: 7" in str(extra.get("content")) for extra in entries[0]["extras"])  # the raw answers
+    assert 'id="results-table"' in page and 'id="restgate-metrics"' in page  # pytest-html's table, our summary
+    assert "6 tests, merged from 3 shards" in page and "restgate report (merged): openai/scripted" in page
+    assert re.search(r'data-test-result="passed" ?>\s*<span class="passed">6', page)
+    assert "PASS min-rer" in page
