@@ -55,7 +55,7 @@ def test_own_items_run_under_their_names_with_baselines_shards_and_merge(run_sui
     assert set(whole.summary["metrics"]["datasets"]) == {"exam"} and whole.summary["run"]["datasets"] == []
     assert whole.summary["run"]["item_sources"] == [exam]
     assert re.fullmatch(re.escape(exam) + r" \(sha256 [0-9a-f]{12}\)", whole.summary["run"]["sources"]["exam"])
-    assert {r["dataset"] for r in whole.records} == {"exam"} and "exam/q0-" in whole.result.stdout.str()
+    assert {r["dataset"] for r in whole.records} == {"exam"} and "exam/q0-" in whole.html  # xfails, in the report
     assert "exam" in whole.html
     assert "exam: dropped by the filters: 1 too_long" in whole.result.stdout.str()
     assert whole.summary["metrics"]["micro"]["n"] == 4
