@@ -9,7 +9,11 @@ them; the servers' logs show no request paid twice.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +21,7 @@ import pytest
 from tests.support.batchserver import BatchServer
 
 pytestmark = pytest.mark.slow
+REPO = Path(__file__).resolve().parents[2]
 
 VOLATILE = ("latency_s", "cost_usd")
 """What a batch run may differ in: no latency of its own, and the batch price (checked on its own)."""
@@ -75,3 +80,81 @@ def test_batch_run_equals_online_run(run_suite, tmp_path, monkeypatch, provider)
     assert "restgate batch: " in out and "collected" in out
     _no_request_paid_twice(srv)
     assert set(srv.state.paid) == online_paid  # the batch lines carry the very messages an online call sends
+
+
+def test_requests_failed_in_a_batch_go_online_once(run_suite, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A request that errors inside a batch, then a batch that expires: each goes online, once, and is counted."""
+    with BatchServer(_reply) as srv:
+        online = run_suite("--limit=3", *_args(srv, "openai"), cache_dir=tmp_path / "online")
+        srv.state.paid.clear()
+        srv.state.error_ids = ("-image-",)  # the image answers of every unit error inside the batch
+        errored = run_suite("--limit=3", *_args(srv, "openai"), "--batch", "--batch-poll=0.05",
+                            cache_dir=tmp_path / "errored")
+        after_errored = srv.online()
+        _no_request_paid_twice(srv)
+        srv.state.paid.clear()
+        srv.state.error_ids, srv.state.expire = (), True
+        expired = run_suite("--limit=3", *_args(srv, "openai"), "--batch", "--batch-poll=0.05",
+                            cache_dir=tmp_path / "expired")
+        _no_request_paid_twice(srv)
+    assert after_errored - 12 == 3  # the online run's 12, then the three image requests
+    assert srv.online() - after_errored == 12  # every request of the expired batch
+    for run, outcome, n in ((errored, "errored", 3), (expired, "expired", 12)):
+        assert _records(run) == _records(online)  # the same answers: the fallback is the online path
+        assert run.summary["verdict"] == online.summary["verdict"]
+        batch = run.summary["usage"]["batch"]
+        assert batch["outcomes"][outcome] == n and batch["online_fallback"] == n
+        assert run.summary["usage"]["calls"] == 12 + n  # the batch's requests and the online retries of n
+    assert "1 collected" in expired.result.stdout.str()
+
+
+def _command(srv: BatchServer, tmp_path: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "pytest", "tests_rest", "-p", "no:cacheprovider", "-q", "--limit=3",
+            *_args(srv, "openai"), "--batch", "--batch-poll=0.05", f"--report-dir={tmp_path}/r",
+            f"--response-cache-dir={tmp_path}/c", *extra]
+
+
+def _summaries(tmp_path: Path) -> list[dict[str, Any]]:
+    return [json.loads(p.read_text()) for p in sorted((tmp_path / "r").glob("*/summary.json"))]
+
+
+def test_timeout_is_incomplete_then_the_same_command_resumes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with BatchServer(_reply) as srv:
+        srv.state.hold = True  # the provider is slow: the batch stays in progress
+        first = subprocess.run(_command(srv, tmp_path, "--batch-timeout=1"), cwd=REPO, capture_output=True, text=True,
+                               timeout=300)
+        srv.state.hold = False
+        second = subprocess.run(_command(srv, tmp_path, "--batch-timeout=60"), cwd=REPO, capture_output=True,
+                                text=True, timeout=300)
+        _no_request_paid_twice(srv)
+    assert first.returncode != 0, first.stdout[-3000:]
+    summary = _summaries(tmp_path)[0]
+    assert summary["verdict"] == "INCOMPLETE" and "--batch-timeout 1 s ran out" in summary["incomplete_reason"]
+    assert "rerun the same command to resume" in first.stdout
+    assert len(srv.created()) == 1, second.stdout[-3000:]  # resumed, never resubmitted
+    assert srv.online() == 0
+    resumed = _summaries(tmp_path)[1]
+    assert resumed["complete"] is True and resumed["usage"]["batch"]["outcomes"] == {"succeeded": 12}
+    old = json.loads(next((tmp_path / "r").glob("*/batches.json")).read_text())
+    assert old["batches"][0]["adopted_by"]  # the first run's record names the run that took its batch over
+
+
+def test_kill_while_waiting_then_resume_sends_nothing_twice(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with BatchServer(_reply) as srv:
+        srv.state.hold = True
+        proc = subprocess.Popen(_command(srv, tmp_path), cwd=REPO, stdout=subprocess.PIPE, text=True)
+        deadline = time.time() + 120
+        while not srv.created() and time.time() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        time.sleep(0.3)  # a few polls
+        assert srv.created() and proc.poll() is None
+        proc.kill()  # SIGKILL: no handler runs, as with a CI runner's hard stop
+        proc.communicate(timeout=60)
+        srv.state.hold = False
+        second = subprocess.run(_command(srv, tmp_path), cwd=REPO, capture_output=True, text=True, timeout=300)
+        _no_request_paid_twice(srv)
+    assert second.returncode in (0, 1), second.stdout[-3000:]
+    assert len(srv.created()) == 1 and srv.online() == 0, second.stdout[-3000:]
+    resumed = _summaries(tmp_path)[-1]
+    assert resumed["complete"] is True and resumed["usage"]["batch"]["outcomes"] == {"succeeded": 12}
+    assert resumed["usage"]["calls"] == 12
