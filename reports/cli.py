@@ -62,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
     merge.add_argument("--baseline", type=Path, default=None, help="a previous run's summary.json")
     merge.add_argument("--max-regressions", type=int, default=0, help="with --baseline: most items turning "
                        "inconsistent (default 0)")
+    sub.add_parser("batches", help="a --batch run's provider batches: list, --refresh, --cancel (`restgate batches "
+                   "--help`)", add_help=False)  # handled by pytest_restgate/cli.py
     sub.add_parser("represent", help="representation analyses (needs pip install -e .[repr]); "
                    "`restgate represent --help` for its options", add_help=False)
     return parser

@@ -158,3 +158,28 @@ def test_kill_while_waiting_then_resume_sends_nothing_twice(tmp_path) -> None:  
     resumed = _summaries(tmp_path)[-1]
     assert resumed["complete"] is True and resumed["usage"]["batch"]["outcomes"] == {"succeeded": 12}
     assert resumed["usage"]["calls"] == 12
+
+
+def test_restgate_batches_lists_and_cancels(run_suite, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from pytest_restgate.cli import main
+
+    with BatchServer(_reply) as srv:
+        srv.state.hold = True
+        stopped = run_suite("--limit=3", *_args(srv, "openai"), "--batch", "--batch-poll=0.05", "--batch-timeout=0.5",
+                            cache_dir=tmp_path / "c")
+        run_dir = stopped.run_dir
+        assert run_dir is not None and stopped.summary["verdict"] == "INCOMPLETE"
+        capsys.readouterr()
+        assert main(["batches", str(run_dir), "--refresh"]) == 0
+        listed = capsys.readouterr().out
+        assert "batch_2  openai  in_progress  12 requests  live" in listed and "--cancel" in listed
+        assert main(["batches", str(run_dir), "--cancel"]) == 0
+        assert "batch_2  openai  cancelled" in capsys.readouterr().out
+        resumed = run_suite("--limit=3", *_args(srv, "openai"), "--batch", "--batch-poll=0.05",
+                            cache_dir=tmp_path / "c")
+        _no_request_paid_twice(srv)
+    assert len(srv.created()) == 1 and srv.online() == 12  # cancelled before it ran: all twelve online, once
+    assert resumed.summary["complete"] is True
+    assert resumed.summary["usage"]["batch"]["outcomes"] == {"canceled": 12}
+    assert main(["batches", "nowhere", "--report-dir", str(tmp_path)]) == 2
+    assert "not a --batch run folder" in capsys.readouterr().err
