@@ -9,6 +9,7 @@ them; the servers' logs show no request paid twice.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -183,3 +184,29 @@ def test_restgate_batches_lists_and_cancels(run_suite, tmp_path, capsys) -> None
     assert resumed.summary["usage"]["batch"]["outcomes"] == {"canceled": 12}
     assert main(["batches", "nowhere", "--report-dir", str(tmp_path)]) == 2
     assert "not a --batch run folder" in capsys.readouterr().err
+
+
+def _dollars(line: str) -> tuple[float, float]:
+    low, high = re.findall(r"\$([0-9.]+) to \$([0-9.]+)", line)[0]
+    return float(low), float(high)
+
+
+def test_the_bill_collect_only_and_max_cost_at_submission(run_suite, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with BatchServer(_reply) as srv:
+        listed = run_suite("--limit=3", *_args(srv, "openai"), "--batch", "--collect-only", cache_dir=tmp_path / "c")
+        lines = listed.result.stdout.lines
+        online_line = next(x for x in lines if "this run would make 12 model calls" in x)
+        batch_line = next(x for x in lines if "with --batch the same calls would cost" in x)
+        online, batch = _dollars(online_line), _dollars(batch_line)
+        assert batch == pytest.approx((online[0] / 2, online[1] / 2), abs=1e-4)  # the batch price: half (4 decimals)
+        limit = round(batch[1] * 0.6, 6)  # room for about 60% of the requests at their most
+        run = run_suite("--limit=3", *_args(srv, "openai"), "--batch", "--batch-poll=0.05", f"--max-cost={limit}",
+                        cache_dir=tmp_path / "c")
+        _no_request_paid_twice(srv)
+    assert srv.online() == 0
+    assert len(srv.created()) == 2, run.result.stdout.str()[-3000:]  # the rest once the first batch settled
+    usage = run.summary["usage"]
+    assert usage["batch"]["outcomes"] == {"succeeded": 12} and usage["batch"]["budget_refused"] == 0
+    assert usage["cost_usd"] <= limit and run.summary["complete"] is True
+    sizes = [len(v) for v in srv.state.inputs.values()]
+    assert sorted(sizes)[0] < 12 and sum(sizes) == 12
