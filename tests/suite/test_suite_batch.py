@@ -136,7 +136,7 @@ def test_timeout_is_incomplete_then_the_same_command_resumes(tmp_path) -> None: 
     assert srv.online() == 0
     resumed = _summaries(tmp_path)[1]
     assert resumed["complete"] is True and resumed["usage"]["batch"]["outcomes"] == {"succeeded": 12}
-    old = json.loads(next((tmp_path / "r").glob("*/batches.json")).read_text())
+    old = json.loads(sorted((tmp_path / "r").glob("*/batches.json"))[0].read_text())
     assert old["batches"][0]["adopted_by"]  # the first run's record names the run that took its batch over
 
 
@@ -210,3 +210,13 @@ def test_the_bill_collect_only_and_max_cost_at_submission(run_suite, tmp_path) -
     assert usage["cost_usd"] <= limit and run.summary["complete"] is True
     sizes = [len(v) for v in srv.state.inputs.values()]
     assert sorted(sizes)[0] < 12 and sum(sizes) == 12
+
+
+def test_batch_usage_errors(run_suite) -> None:  # type: ignore[no-untyped-def]
+    reference = run_suite("--limit=1", "--batch")
+    assert reference.result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "--batch: reference/rest-reference-v1 (reference) has no batch API here" in reference.result.stderr.str()
+    with BatchServer(_reply) as srv:
+        off = run_suite("--limit=1", *_args(srv, "openai"), "--batch", "--response-cache=off")
+    assert off.result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "--batch hands its answers to the tests through the response cache" in off.result.stderr.str()
