@@ -244,3 +244,14 @@ def test_batch_equals_online_under_xdist_and_ocr_first(run_suite, tmp_path, extr
     assert not diffs
     assert batch.summary["metrics"] == online.summary["metrics"]
     assert batch.summary["usage"]["calls"] == online.summary["usage"]["calls"]
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic"])
+def test_a_refused_batch_is_incomplete_with_the_reason(run_suite, tmp_path, monkeypatch, provider) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-local-test")
+    with BatchServer(_reply) as srv:
+        srv.state.refuse_create = True
+        run = run_suite("--limit=2", *_args(srv, provider), "--batch", "--batch-poll=0.05", cache_dir=tmp_path / "c")
+    assert run.result.ret != 0 and run.summary["verdict"] == "INCOMPLETE"
+    assert "the provider's batch API failed" in run.summary["incomplete_reason"]
+    assert "batch refused" in run.summary["incomplete_reason"] and srv.online() == 0

@@ -37,6 +37,8 @@ class BatchState:
     expire: bool = False
     error_ids: tuple[str, ...] = ()
     """custom_id substrings whose requests error inside a batch."""
+    refuse_create: bool = False
+    """Batch creation answers 400 (a provider that refuses the batch)."""
     files: dict[str, bytes] = field(default_factory=dict)
     batches: dict[str, dict[str, Any]] = field(default_factory=dict)
     inputs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -93,7 +95,9 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         with state.lock:
             state.log.append(("POST", path))
-            if path == "/v1/files":
+            if state.refuse_create and path in ("/v1/batches", "/v1/messages/batches"):
+                self._json(400, {"error": {"message": "batch refused (local batch server)", "type": "invalid"}})
+            elif path == "/v1/files":
                 self._json(200, self._upload(raw))
             elif path == "/v1/batches":
                 self._json(200, self._create_openai(json.loads(raw)))
