@@ -14,8 +14,14 @@ from collections.abc import Sequence
 def main(argv: Sequence[str] | None = None) -> int:
     from pytest_restgate.reports.cli import main as cli_main
 
+    args = list(sys.argv[1:] if argv is None else argv)
     try:
-        status = cli_main(argv)
+        if args[:1] == ["batches"]:  # --batch runs' provider batches: the providers live on the fixtures side
+            from pytest_restgate.fixtures.models.batch.command import main as batches_main
+
+            status = batches_main(args[1:])
+        else:
+            status = cli_main(args)
         sys.stdout.flush()  # inside the try: a reader that left shows here, not in Python's exit
         return status
     except BrokenPipeError:  # `restgate runs | head`: the reader left; say nothing more

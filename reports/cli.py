@@ -67,6 +67,8 @@ def _parser() -> argparse.ArgumentParser:
                       help="markdown: a PR-comment body on stdout (the page is written only with --html)")
     sub.add_parser("run", help="run the suite here, through pytest: `restgate run [pytest options]` (reports in "
                    "./reports/runs, cache in ./.restgate-cache); `restgate run --help` for its options", add_help=False)
+    sub.add_parser("batches", help="a --batch run's provider batches: list, --refresh, --cancel (`restgate batches "
+                   "--help`)", add_help=False)  # handled by pytest_restgate/cli.py
     sub.add_parser("represent", help="representation analyses (needs pip install -e .[repr]); "
                    "`restgate represent --help` for its options", add_help=False)
     return parser
