@@ -66,8 +66,8 @@ def merge(folders: list[Path], out: Path, spec: GateSpec) -> tuple[dict[str, Any
     by_run = {run.path: run.records() for run in runs}
     for run in runs:
         check_evidence(run, by_run[run.path])
+    check_disjoint(runs, by_run)  # first: a copied shard is named as a duplicate, the clearer fault
     check_membership(runs, by_run)
-    check_disjoint(runs, by_run)
     records = [rec for run in runs for rec in by_run[run.path]]
     info = {**runs[0].info, "shard": None, "merged_from": [f"{r.info['shard']} {r.path.name}" for r in runs]}
     strategies = info.get("strategies") or ["direct"]

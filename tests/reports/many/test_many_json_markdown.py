@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from pytest_restgate.core.shards import shard_map
 from pytest_restgate.reports.cli import main
-from tests.reports.many.runfolders import Spec, make_run, units_of
+from tests.reports.many.runfolders import Spec, item_digest, make_run, units_of
 
 DAY = 86_400.0
 
@@ -60,7 +61,9 @@ def test_trend_json(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_merge_appends_the_markdown_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     units = units_of("ccccii")
-    shards = [make_run(tmp_path / f"s{k + 1}", Spec("model-a", units[k::2], shard=f"{k + 1}/2")) for k in range(2)]
+    dealt = shard_map((item_digest(u) for u in units), 2)  # as --shard deals them (merge checks it)
+    shards = [make_run(tmp_path / f"s{k + 1}", Spec("model-a", [u for u in units if dealt[item_digest(u)] == k + 1],
+                                                    shard=f"{k + 1}/2", digests=True)) for k in range(2)]
     step = tmp_path / "step.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(step))
     assert main(["merge", *map(str, shards), "--out", str(tmp_path / "m"), "--min-rer=0.9"]) == 1
