@@ -31,11 +31,13 @@ KEEP_REQUESTS = 10_000
 FaultKind = Literal[
     "none", "rate_limit", "server_error", "bad_request", "unauthorized", "slow", "malformed", "empty",
     "overloaded", "not_json", "bad_utf8", "surrogate", "huge", "hostile_error", "hostile_reply", "mix",
+    "reflect", "reflect_error",
 ]
 """`overloaded`: Anthropic's 529; `not_json`: a 200 whose body is not JSON; `bad_utf8`: a 200 whose content
 holds invalid UTF-8 bytes; `surrogate`: a reply with a lone surrogate escape (`"\\ud800"`); `huge`: a reply of
 `size` characters; `hostile_error` / `hostile_reply`: ANSI CSI/OSC sequences and BEL in an error message / a
-reply; `mix`: each request draws one of `MIX` (seeded by `seed`), for soak tests."""
+reply; `mix`: each request draws one of `MIX` (seeded by `seed`), for soak tests; `reflect` / `reflect_error`: a
+reply / a 500 error that echoes the request's headers (a debugging proxy that leaks the `Authorization` key)."""
 MIX: tuple[tuple[FaultKind, float], ...] = (
     ("none", 0.55), ("rate_limit", 0.1), ("server_error", 0.08), ("overloaded", 0.08), ("slow", 0.05),
     ("malformed", 0.07), ("empty", 0.07),
@@ -242,6 +244,10 @@ class _Handler(BaseHTTPRequestHandler):
         if fault.kind == "hostile_error":
             self._error(500, f"upstream failed {HOSTILE} (local test server)", "server_error")
             return
+        if fault.kind == "reflect_error":
+            self._error(500, f"upstream rejected headers {dict(self.headers.items())} (local test server)",
+                        "server_error")
+            return
         if fault.kind == "not_json":
             self._send(200, b"<html><body>502 Bad Gateway</body></html>")
             return
@@ -277,6 +283,8 @@ class _Handler(BaseHTTPRequestHandler):
                 text = (text + " ") + "x" * max(0, fault.size - len(text) - 1)
             elif fault.kind == "hostile_reply":
                 text = f"{HOSTILE}{text}"
+            elif fault.kind == "reflect":
+                text = f"You sent {dict(self.headers.items())}\n{text}"
         except Exception as exc:  # a reply function's bug is the server's 500, as with a real server
             self._error(500, f"reply function failed: {type(exc).__name__}: {exc}", "server_error")
             return
