@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from pytest_restgate.reports import html
+from pytest_restgate.reports import html, prechecks
 from pytest_restgate.reports.baseline import compare_units, load_baseline, regression_gate, save_baseline
 from pytest_restgate.reports.collector import Collector, records_of
 from pytest_restgate.reports.figures import MEANS, SUBSETS, Figure, describe_scope, gate_figures, gate_intervals
@@ -143,6 +143,8 @@ class Results:
                                     f"three text answers agreeing), not {run.repeats}")
         self.gating = bool(self.thresholds or self.max_errors is not None or self.baseline is not None
                            or self.noise_thresholds)
+        self.min_items: int = opt("--min-items")
+        self._check_before_run()
         self.run_dir = make_run_dir(opt("--report-dir"), run.model)
         self.collector = Collector(self.run_dir / "results.jsonl")
         self.started = time.time()
@@ -150,13 +152,19 @@ class Results:
         self.gates: list[GateResult] = []
         self.regression: dict[str, Any] | None = None
         self.abandoned = False
-        self.min_items: int = opt("--min-items")
-        if self.min_items < 0:
-            raise pytest.UsageError("--min-items must be 0 or more")
         self.planned: int | None = None
         self.stop_reason: str | None = None
         self.completeness: Completeness | None = None
         """Set when the run stopped on a usage error before any record: its folder is removed at unconfigure."""
+
+    def _check_before_run(self) -> None:
+        """What would otherwise fail after the calls (reports/prechecks.py), before the run folder exists."""
+        prechecks.check_min_items(self.min_items)
+        if (target := self.config.getoption("--save-baseline")) is not None:
+            prechecks.check_writable("--save-baseline", Path(target))
+        scopes = [(f"--{t.direction}-{t.metric}", t.scope) for t in self.thresholds]
+        scopes += [("--max-rer-below-noise", t.scope) for t in self.noise_thresholds]
+        prechecks.check_scopes(scopes, self.run.datasets, OVERALL)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:

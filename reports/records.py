@@ -126,6 +126,8 @@ class RunInfo:
     called once after the test loop. None: count from the records (a run without the fixtures plugin)."""
     repeats: int = 1
     """`--repeats K`: how many times each answer call is made (the noise floor needs K >= 3)."""
+    datasets: tuple[str, ...] = ()
+    """The datasets the run asks (`--datasets`, expanded): scoped gates must name one of them. Empty: unknown."""
 
     @property
     def primary_strategy(self) -> Strategy:

@@ -50,12 +50,13 @@ def secret_values(names: Iterable[str] = (), urls: Iterable[str | None] = ()) ->
     found = {v for k, v in os.environ.items() if _SECRET_NAME.search(k)}
     found.update(os.environ.get(name, "") for name in names)
     for url in urls:
-        found.update(_url_secrets(url or ""))
+        found.update(url_credentials(url or ""))
     found = {v.strip() for v in found} | {unquote(v.strip()) for v in found}
     return frozenset(v for v in found if len(v) >= MIN_SECRET)
 
 
-def _url_secrets(url: str) -> set[str]:
+def url_credentials(url: str) -> set[str]:
+    """The credentials inside `url`: its userinfo (whole, user, password) and secret query values."""
     try:
         parts = urlsplit(url)
         pairs = parse_qsl(parts.query, keep_blank_values=True)
@@ -129,4 +130,5 @@ def redact_urls(text: str) -> str:
 __all__ = [
     "REDACTED", "SECRET_PARAMS", "printable", "redact_secrets", "redact_url", "redact_urls", "scrub_surrogates",
     "secret_values",
+    "url_credentials",
 ]
