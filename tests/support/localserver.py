@@ -19,6 +19,7 @@ import math
 import random
 import threading
 import time
+import zlib
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,13 +32,15 @@ KEEP_REQUESTS = 10_000
 FaultKind = Literal[
     "none", "rate_limit", "server_error", "bad_request", "unauthorized", "slow", "malformed", "empty",
     "overloaded", "not_json", "bad_utf8", "surrogate", "huge", "hostile_error", "hostile_reply", "mix",
-    "reflect", "reflect_error",
+    "reflect", "reflect_error", "gzip_bomb", "chunked_huge",
 ]
 """`overloaded`: Anthropic's 529; `not_json`: a 200 whose body is not JSON; `bad_utf8`: a 200 whose content
 holds invalid UTF-8 bytes; `surrogate`: a reply with a lone surrogate escape (`"\\ud800"`); `huge`: a reply of
 `size` characters; `hostile_error` / `hostile_reply`: ANSI CSI/OSC sequences and BEL in an error message / a
 reply; `mix`: each request draws one of `MIX` (seeded by `seed`), for soak tests; `reflect` / `reflect_error`: a
-reply / a 500 error that echoes the request's headers (a debugging proxy that leaks the `Authorization` key)."""
+reply / a 500 error that echoes the request's headers (a debugging proxy that leaks the `Authorization` key);
+`gzip_bomb`: a gzip-encoded reply of `size` characters once decompressed (a few KB on the wire);
+`chunked_huge`: a reply of `size` characters sent chunked, without Content-Length."""
 MIX: tuple[tuple[FaultKind, float], ...] = (
     ("none", 0.55), ("rate_limit", 0.1), ("server_error", 0.08), ("overloaded", 0.08), ("slow", 0.05),
     ("malformed", 0.07), ("empty", 0.07),
@@ -166,6 +169,24 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(key, value)
         self.end_headers()
         self.wfile.write(body)
+
+    def _send_big(self, fault: Fault, body: Any, request_no: int, prompt_tokens: int) -> None:
+        """A reply far over any sane cap: gzip-compressed (a bomb), or chunked with no Content-Length."""
+        if fault.kind == "gzip_bomb":
+            self._send(200, _gzip_bomb(fault.size), {"Content-Encoding": "gzip"})
+            return
+        payload = json.dumps(_completion(body, "x" * fault.size, request_no, prompt_tokens, 1, cap_output=False))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        data = payload.encode()
+        with contextlib.suppress(ConnectionError):  # the client stops reading at its cap
+            for start in range(0, len(data), 65536):
+                piece = data[start:start + 65536]
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+            self.wfile.write(b"0\r\n\r\n")
+        self.close_connection = True
 
     def _send_json(self, status: int, payload: Any, headers: Mapping[str, str] | None = None) -> None:
         self._send(status, json.dumps(payload).encode(), headers)
@@ -298,6 +319,9 @@ class _Handler(BaseHTTPRequestHandler):
                 "usage": {"input_tokens": prompt_tokens, "output_tokens": completion_tokens},
             })
             return
+        if fault.kind in ("gzip_bomb", "chunked_huge"):
+            self._send_big(fault, body, request_no, prompt_tokens)
+            return
         if fault.kind in ("surrogate", "bad_utf8"):
             marker = '"content": "' + ("\\ud800" if fault.kind == "surrogate" else "\ufffd")
             payload = json.dumps(_completion(body, text, request_no, prompt_tokens, completion_tokens,
@@ -310,6 +334,25 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._send_json(200, _completion(body, text, request_no, prompt_tokens, completion_tokens,
                                    cap_output=fault.kind != "huge"))
+
+
+_BOMBS: dict[int, bytes] = {}
+
+
+def _gzip_bomb(size: int) -> bytes:
+    """A chat completion whose content is `size` x's, gzip-compressed (about 1000:1), built once per size."""
+    if size not in _BOMBS:
+        head = b'{"id": "chatcmpl-bomb", "object": "chat.completion", "created": 0, "model": "m", "choices": ' \
+               b'[{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "'
+        packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+        parts = [packer.compress(head)]
+        block = b"x" * 1_000_000
+        for start in range(0, size, len(block)):
+            parts.append(packer.compress(block[: size - start]))
+        tail = b'"}}], "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}'
+        parts.append(packer.compress(tail))
+        _BOMBS[size] = b"".join(parts) + packer.flush()
+    return _BOMBS[size]
 
 
 def _completion(body: Mapping[str, Any], text: str, request_no: int, prompt: int, completion: int,
