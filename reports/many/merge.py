@@ -159,7 +159,7 @@ def merge(folders: list[Path], out: Path, options: GateOptions) -> tuple[dict[st
     summary["gate_passed"] = all(g.passed for g in gates) if gating else None
     out.mkdir(parents=True, exist_ok=True)
     with (out / "results.jsonl").open("w", encoding="utf-8") as fh:
-        fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        fh.writelines(json.dumps(r) + "\n" for r in records)
     write_page(out / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False))
     write_page(out / "report.html", merged_report(summary, gates, regression))
     return summary, gates
