@@ -37,6 +37,7 @@ from pytest_restgate.reports.noise import (
 )
 from pytest_restgate.reports.records import KIND_PROPERTY, RUN_INFO_KEY, THUMBNAIL_KEY, RunInfo
 from pytest_restgate.reports.rundir import discard_run_dir, is_rest_run, make_run_dir, mark_finished
+from pytest_restgate.reports.stops import stop_named
 from pytest_restgate.reports.trust import BUDGET_MARK, Completeness, data_gates, notices, notices_html
 
 PLUGIN_NAME = "restgate-results"
@@ -178,12 +179,12 @@ class Results:
         try:
             return (yield)
         except BaseException as exc:  # Ctrl-C, pytest.exit, an internal error: the run did not finish
-            self.stop_reason = self.stop_reason or _stop_reason(exc)
+            self.stop_reason = self.stop_reason or _stop_reason(exc, session.config)
             raise
         finally:
             stop = session.shouldstop or session.shouldfail
             if stop and not self.stop_reason:
-                self.stop_reason = str(stop)
+                self.stop_reason = stop_named(str(stop), session.config)
             self.finish()
 
     def finish(self) -> None:
@@ -373,7 +374,9 @@ class Results:
         cells[2:2] = html.row_cells(records_of(report), self.run.primary_strategy)
 
 
-def _stop_reason(exc: BaseException) -> str:
+def _stop_reason(exc: BaseException, config: pytest.Config) -> str:
+    if (named := stop_named(str(exc), config)) != str(exc):  # -x/--maxfail: pytest's Failed, xdist's Interrupted
+        return named
     if isinstance(exc, KeyboardInterrupt):
         return "interrupted (Ctrl-C)"
     if isinstance(exc, pytest.exit.Exception):

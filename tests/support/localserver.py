@@ -32,7 +32,7 @@ KEEP_REQUESTS = 10_000
 FaultKind = Literal[
     "none", "rate_limit", "server_error", "bad_request", "unauthorized", "slow", "malformed", "empty",
     "overloaded", "not_json", "bad_utf8", "surrogate", "huge", "hostile_error", "hostile_reply", "mix",
-    "reflect", "reflect_error", "gzip_bomb", "chunked_huge",
+    "reflect", "reflect_error", "gzip_bomb", "chunked_huge", "truncated", "bad_usage",
 ]
 """`overloaded`: Anthropic's 529; `not_json`: a 200 whose body is not JSON; `bad_utf8`: a 200 whose content
 holds invalid UTF-8 bytes; `surrogate`: a reply with a lone surrogate escape (`"\\ud800"`); `huge`: a reply of
@@ -40,7 +40,9 @@ holds invalid UTF-8 bytes; `surrogate`: a reply with a lone surrogate escape (`"
 reply; `mix`: each request draws one of `MIX` (seeded by `seed`), for soak tests; `reflect` / `reflect_error`: a
 reply / a 500 error that echoes the request's headers (a debugging proxy that leaks the `Authorization` key);
 `gzip_bomb`: a gzip-encoded reply of `size` characters once decompressed (a few KB on the wire);
-`chunked_huge`: a reply of `size` characters sent chunked, without Content-Length."""
+`chunked_huge`: a reply of `size` characters sent chunked, without Content-Length; `truncated`: a reply whose
+body stops halfway through its Content-Length (the connection closed); `bad_usage`: a reply whose usage block
+is not token counts."""
 MIX: tuple[tuple[FaultKind, float], ...] = (
     ("none", 0.55), ("rate_limit", 0.1), ("server_error", 0.08), ("overloaded", 0.08), ("slow", 0.05),
     ("malformed", 0.07), ("empty", 0.07),
@@ -318,6 +320,20 @@ class _Handler(BaseHTTPRequestHandler):
                 "stop_reason": "end_turn", "stop_sequence": None,
                 "usage": {"input_tokens": prompt_tokens, "output_tokens": completion_tokens},
             })
+            return
+        if fault.kind == "truncated":
+            raw = json.dumps(_completion(body, text, request_no, prompt_tokens, completion_tokens)).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(raw)))
+            self.end_headers()
+            self.wfile.write(raw[: len(raw) // 2])
+            self.close_connection = True
+            return
+        if fault.kind == "bad_usage":
+            payload = _completion(body, text, request_no, prompt_tokens, completion_tokens)
+            payload["usage"] = {"prompt_tokens": "many", "completion_tokens": [1], "total_tokens": None}
+            self._send_json(200, payload)
             return
         if fault.kind in ("gzip_bomb", "chunked_huge"):
             self._send_big(fault, body, request_no, prompt_tokens)
