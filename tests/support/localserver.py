@@ -496,6 +496,10 @@ class LocalServer:
         else:
             self._server.set_fault(fault)
 
+    def set_reply(self, reply: ReplyFn | None) -> None:
+        """Answer with `reply` from now on (None: the reference model)."""
+        self._state.reply = reply
+
     def clear_fault(self) -> None:
         self.set_fault(Fault())
 

@@ -6,14 +6,20 @@ wrong shape, and a killed run's results.jsonl cut inside a multi-byte UTF-8 char
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
+import tempfile
 import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pytest_restgate.reports.cli import main
+from pytest_restgate.reports.many.folders import SHAPES
 from pytest_restgate.reports.many.pages import write_page
 from pytest_restgate.reports.many.runs import read_records
 from tests.reports.many.runfolders import Spec, make_run, units_of
@@ -80,3 +86,42 @@ def test_a_page_write_follows_no_planted_symlink_and_concurrent_writers_all_succ
     for t in threads:
         t.join()
     assert errors == [] and not [p for p in tmp_path.iterdir() if p.name.startswith(".same.html.")]
+
+
+JSONISH = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+                       lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner,
+                                                                                     max_size=3), max_leaves=8)
+SUMMARY_DAMAGE = st.one_of(
+    st.binary(max_size=64),
+    st.integers(min_value=1_000, max_value=60_000).map(lambda n: ("[" * n + "]" * n).encode()),
+    st.builds(lambda k, v: json.dumps({k: v}).encode(), st.sampled_from(sorted(SHAPES)), JSONISH),
+    JSONISH.map(lambda v: json.dumps(v).encode()),
+    st.text(max_size=30).map(lambda t: json.dumps({"run": {"model": t}, "started": t}).encode()),
+)
+TORN = st.binary(max_size=40).map(lambda b: b'{"model": "' + b)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
+@given(damages=st.lists(st.one_of(SUMMARY_DAMAGE.map(lambda b: ("summary", b)), TORN.map(lambda b: ("torn", b))),
+                        min_size=1, max_size=4),
+       command=st.sampled_from([["runs"], ["leaderboard"], ["trend", "model-a"]]))
+def test_generated_damage_never_breaks_a_listing(damages: list[tuple[str, bytes]], command: list[str]) -> None:
+    """Issue 22 part 6: whatever the damage, exit 0, the good run listed, at most one line per folder."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "runs"
+        make_run(root, Spec("model-a", units_of("ccci"), started=1_790_000_000.0))
+        for n, (what, data) in enumerate(damages, start=1):
+            folder = make_run(root, Spec(f"broken{n}", units_of("ci"), started=1_790_000_000.0 + n * 60))
+            if what == "torn":
+                (folder / "summary.json").unlink()
+                (folder / "results.jsonl").write_bytes(data)
+            else:
+                (folder / "summary.json").write_bytes(data)
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main([*command, "--report-dir", str(root)])
+        text = out.getvalue() + err.getvalue()
+        assert code == 0 and "Traceback" not in text and "model-a" in out.getvalue(), text
+        lines = [line for line in err.getvalue().splitlines() if line.startswith("restgate: skipped ")]
+        assert all(sum(f"broken{n}:" in line for line in lines) <= 1 for n in range(1, len(damages) + 1)), lines
+        assert not any(c in text for c in "\x1b\x07\x00\x9b")
