@@ -27,21 +27,22 @@ def check_units(path: Path, units: list[Any]) -> None:
     from pytest_restgate.reports.metrics import UNIT_COLUMNS
 
     for index, unit in enumerate(units):
-        problem = _unit_problem(unit, UNIT_COLUMNS)
+        problem = unit_problem(unit, UNIT_COLUMNS)
         if problem:
             raise pytest.UsageError(
                 f"--baseline {path}: unit {index} {problem}; give a restgate summary.json or a --save-baseline file"
             )
 
 
-def _unit_problem(unit: Any, columns: Sequence[str]) -> str | None:
+def unit_problem(unit: Any, columns: Sequence[str]) -> str | None:
+    """What is wrong with one unit row (None: nothing): the regression gate's and the listings' reading."""
     if not isinstance(unit, dict):
         return f"is {type(unit).__name__}, not an object"
     missing = [c for c in columns if c not in unit]
     if missing:
         return f"lacks {', '.join(missing[:4])}{' ...' if len(missing) > 4 else ''}"
-    wrong = [c for c in UNIT_STRINGS if not isinstance(unit[c], str)]
-    wrong += [c for c in UNIT_FLAGS if not isinstance(unit[c], bool)]
+    wrong = [c for c in UNIT_STRINGS if c in unit and not isinstance(unit[c], str)]
+    wrong += [c for c in UNIT_FLAGS if c in unit and not isinstance(unit[c], bool)]
     if "digest" in unit and not isinstance(unit["digest"], str | None):
         wrong.append("digest")
     return f"has a wrong type in {', '.join(wrong)}" if wrong else None
@@ -91,4 +92,4 @@ def check_min_items(value: int) -> None:
         raise pytest.UsageError(f"--min-items must be 0 or more, not {value}")
 
 
-__all__ = ["check_min_items", "check_scopes", "check_units", "check_writable"]
+__all__ = ["check_min_items", "check_scopes", "check_units", "check_writable", "unit_problem"]

@@ -43,9 +43,33 @@ def read_summary(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValueError(f"a JSON {type(data).__name__}, not a restgate summary")
     wrong = [k for k, shape in SHAPES.items() if k in data and not isinstance(data[k], shape)]
+    wrong = wrong or _nested_problems(data)
     if wrong:
-        raise ValueError(f"not a restgate summary (wrong type of {', '.join(wrong)})")
+        raise ValueError(f"not a restgate summary (wrong type of {', '.join(wrong[:3])})")
     return data
+
+
+def _figures(block: Any) -> bool:
+    return isinstance(block, dict) and all(v is None or isinstance(v, int | float) for v in block.values())
+
+
+def _nested_problems(data: dict[str, Any]) -> list[str]:
+    """The nested fields the listings format as numbers, strings or unit rows, checked to be those."""
+    from pytest_restgate.reports.metrics import UNIT_KEY
+    from pytest_restgate.reports.prechecks import unit_problem
+
+    metrics, run, usage = data.get("metrics") or {}, data.get("run") or {}, data.get("usage") or {}
+    wrong = [f"metrics.{k}" for k in ("micro", "macro") if k in metrics and not _figures(metrics[k])]
+    wrong += [f"metrics.{k}" for k in ("datasets", "strategies") if k in metrics and not (
+        isinstance(metrics[k], dict) and all(_figures(v) for v in metrics[k].values()))]
+    wrong += [f"metrics.{k}" for k in ("paper",) if k in metrics and not isinstance(metrics[k], dict)]
+    wrong += [f"run.{k}" for k in ("model", "model_id", "shard") if run.get(k) is not None
+              and not isinstance(run[k], str)]
+    wrong += [f"usage.{k}" for k, v in usage.items() if any(w in k for w in ("cost", "calls", "tokens", "latency"))
+              and v is not None and not isinstance(v, int | float)]
+    units = data.get("units") or []
+    wrong += ["units"] if any(unit_problem(u, UNIT_KEY) for u in units) else []
+    return wrong
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:

@@ -34,6 +34,20 @@ DAMAGE = {
 }
 
 
+@pytest.mark.parametrize("summary", [
+    {"metrics": {"micro": 5}}, {"usage": {"cost_usd": "x"}}, {"units": [5]}, {"metrics": {"datasets": [1]}},
+    {"units": [{"item_id": "a"}]},
+])
+def test_a_summary_of_the_wrong_nested_shape_is_skipped(tmp_path: Path, summary: dict, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Found by the property test below: each crashed `runs` or `leaderboard` (AttributeError, KeyError)."""
+    make_run(tmp_path, Spec("model-a", units_of("ccci"), started=1_790_000_000.0))
+    folder = make_run(tmp_path, Spec("model-b", units_of("ci"), started=1_790_000_060.0))
+    (folder / "summary.json").write_text(json.dumps(summary))
+    for command in (["runs"], ["leaderboard"]):
+        assert main([*command, "--report-dir", str(tmp_path)]) == 0
+    assert "not a restgate summary (wrong type of" in capsys.readouterr().err
+
+
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     r = tmp_path / "runs"
@@ -97,6 +111,10 @@ SUMMARY_DAMAGE = st.one_of(
     st.builds(lambda k, v: json.dumps({k: v}).encode(), st.sampled_from(sorted(SHAPES)), JSONISH),
     JSONISH.map(lambda v: json.dumps(v).encode()),
     st.text(max_size=30).map(lambda t: json.dumps({"run": {"model": t}, "started": t}).encode()),
+    st.builds(lambda top, key, v: json.dumps({top: {key: v}}).encode(), st.sampled_from(["metrics", "usage", "run"]),
+              st.sampled_from(["micro", "macro", "datasets", "paper", "cost_usd", "calls", "model", "model_id"]),
+              JSONISH),
+    st.lists(JSONISH, max_size=3).map(lambda units: json.dumps({"units": units}).encode()),
 )
 TORN = st.binary(max_size=40).map(lambda b: b'{"model": "' + b)
 
