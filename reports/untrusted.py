@@ -29,7 +29,8 @@ SECRET_PARAMS = frozenset({
 })
 """Query parameters whose value is redacted (compared lower-case)."""
 REDACTED = "***"
-_URL_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/\s@?#]+@")
+_URL_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]{0,31}://)[^/\s@?#]{1,2048}@")
+"""Bounded repetitions: on a 1 MB reply of letters an unbounded scheme made the search quadratic."""
 _URL_SECRET_PARAM = re.compile(
     r"(?P<sep>[?&;])(?P<name>" + "|".join(re.escape(p) for p in sorted(SECRET_PARAMS, key=len, reverse=True))
     + r")=(?P<value>[^&#\s'\"]+)",

@@ -87,3 +87,9 @@ def test_the_longest_secret_is_hidden_whole(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("B_API_KEY", "sk-abcdefgh-longer")
     assert redact_secrets("key sk-abcdefgh-longer") == "key ***"
     assert redact_secrets("short") == "short"
+
+
+def test_redacting_a_megabyte_of_letters_stays_linear() -> None:
+    """A 1 MB reply of letters: the unbounded URL-scheme pattern backtracked quadratically (the run hung)."""
+    text = "x" * 1_000_000 + " http://u:pw@h/ "
+    assert redact_secrets(text, frozenset()).endswith(" http://***@h/ ")
