@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from pytest_restgate.reports.gates import GateResult, check_count
+from pytest_restgate.reports.prechecks import check_units
 
 
 def load_baseline(path: Path) -> dict[str, Any]:
@@ -40,6 +41,7 @@ def load_baseline(path: Path) -> dict[str, Any]:
         raise pytest.UsageError(
             f"--baseline {path}: no 'units' list; give a restgate summary.json or a --save-baseline file"
         )
+    check_units(path, data["units"])
     return data
 
 

@@ -94,13 +94,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_suite(args_list[1:])
     args = _parser().parse_args(args_list)
+    from pytest_restgate.reports.many.folders import PrintableStream
     from pytest_restgate.reports.many.runs import RunFolderError
 
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = PrintableStream(out), PrintableStream(err)  # no control character from a folder
     try:
         return _dispatch(args)
     except (RunFolderError, ValueError) as exc:
         print(f"restgate {args.command}: {exc}", file=sys.stderr)
         return USAGE_ERROR
+    finally:
+        sys.stdout, sys.stderr = out, err
 
 
 def _dispatch(args: argparse.Namespace) -> int:

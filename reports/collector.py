@@ -115,7 +115,7 @@ class Collector:
         self.records.extend(records)
         if self._file is not None:
             for record in records:
-                self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
+                self._file.write(json.dumps(record) + "\n")  # ASCII: a kill cannot tear a character
             self._file.flush()
 
     def _count(self, report: pytest.TestReport) -> None:

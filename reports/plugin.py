@@ -19,11 +19,11 @@ import pytest
 from pytest_restgate.core.evidence import EVIDENCE_KEY, evidence
 from pytest_restgate.core.records import KIND_PROPERTY, RUN_INFO_KEY, THUMBNAIL_KEY, RunInfo
 from pytest_restgate.core.rundir import discard_run_dir, is_rest_run, make_run_dir, mark_finished
-from pytest_restgate.reports import html
+from pytest_restgate.reports import html, prechecks
 from pytest_restgate.reports.baseline import load_baseline, save_baseline
 from pytest_restgate.reports.collector import Collector, records_of
 from pytest_restgate.reports.findings import as_finding
-from pytest_restgate.reports.gates import GateResult
+from pytest_restgate.reports.gates import OVERALL, GateResult
 from pytest_restgate.reports.judge import (
     GateSpec,
     add_gate_options,
@@ -34,6 +34,7 @@ from pytest_restgate.reports.judge import (
     settle,
 )
 from pytest_restgate.reports.noise import MIN_REPEATS, distributions_html, has_repeats
+from pytest_restgate.reports.stops import stop_named
 from pytest_restgate.reports.trust import Completeness, notices, notices_html
 
 PLUGIN_NAME = "restgate-results"
@@ -108,6 +109,7 @@ class Results:
             raise pytest.UsageError(f"--max-rer-below-noise needs --repeats {MIN_REPEATS} or more (the noise floor is "
                                     f"three text answers agreeing), not {run.repeats}")
         self.gating = self.spec.gating
+        self._check_before_run()
         self.run_dir = make_run_dir(opt("--report-dir"), run.model)
         self.collector = Collector(self.run_dir / "results.jsonl")
         self.started = time.time()
@@ -122,6 +124,15 @@ class Results:
         self.completeness: Completeness | None = None
         """Set when the run stopped on a usage error before any record: its folder is removed at unconfigure."""
 
+    def _check_before_run(self) -> None:
+        """What would otherwise fail after the calls (reports/prechecks.py), before the run folder exists."""
+        prechecks.check_min_items(self.spec.min_items)
+        if (target := self.config.getoption("--save-baseline")) is not None:
+            prechecks.check_writable("--save-baseline", Path(target))
+        scopes = [(f"--{t.direction}-{t.metric}", t.scope) for t in self.spec.thresholds]
+        scopes += [("--max-rer-below-noise", t.scope) for t in self.spec.noise]
+        prechecks.check_scopes(scopes, self.run.datasets, OVERALL)
+
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Before junitxml's hook: it then writes the records as compact JSON (see `Collector.add`)."""
@@ -135,12 +146,12 @@ class Results:
         try:
             return (yield)
         except BaseException as exc:  # Ctrl-C, pytest.exit, an internal error: the run did not finish
-            self.stop_reason = self.stop_reason or _stop_reason(exc)
+            self.stop_reason = self.stop_reason or _stop_reason(exc, session.config)
             raise
         finally:
             stop = session.shouldstop or session.shouldfail
             if stop and not self.stop_reason:
-                self.stop_reason = str(stop)
+                self.stop_reason = stop_named(str(stop), session.config)
             self.finish()
 
     def finish(self) -> None:
@@ -311,7 +322,9 @@ class Results:
         latency.row(cells, records_of(report))
 
 
-def _stop_reason(exc: BaseException) -> str:
+def _stop_reason(exc: BaseException, config: pytest.Config) -> str:
+    if (named := stop_named(str(exc), config)) != str(exc):  # -x/--maxfail: pytest's Failed, xdist's Interrupted
+        return named
     if isinstance(exc, KeyboardInterrupt):
         return "interrupted (Ctrl-C)"
     if isinstance(exc, pytest.exit.Exception):

@@ -136,6 +136,8 @@ class RunInfo:
     plan: Callable[[], frozenset[str]] | None = None
     """The parameter ids of the unit tests the settings plan (this shard's items x styles), so the summary can
     say whether -k/-m/--lf/--deselect/node ids left some out (reports/selection.py)."""
+    datasets: tuple[str, ...] = ()
+    """The datasets the run asks (`--datasets`, expanded): scoped gates must name one of them. Empty: unknown."""
 
     @property
     def primary_strategy(self) -> Strategy:

@@ -9,8 +9,10 @@ credentials a user put in `--api-base`. results.jsonl keeps the raw text (JSON-e
 
 from __future__ import annotations
 
+import os
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from collections.abc import Iterable
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _ESCAPE_SEQUENCE = re.compile(
@@ -27,12 +29,60 @@ SECRET_PARAMS = frozenset({
 })
 """Query parameters whose value is redacted (compared lower-case)."""
 REDACTED = "***"
-_URL_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/\s@?#]+@")
+_URL_USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]{0,31}://)[^/\s@?#]{1,2048}@")
+"""Bounded repetitions: on a 1 MB reply of letters an unbounded scheme made the search quadratic."""
 _URL_SECRET_PARAM = re.compile(
     r"(?P<sep>[?&;])(?P<name>" + "|".join(re.escape(p) for p in sorted(SECRET_PARAMS, key=len, reverse=True))
     + r")=(?P<value>[^&#\s'\"]+)",
     re.IGNORECASE,
 )
+
+
+_SECRET_NAME = re.compile(r"KEY|TOKEN|SECRET|PASSWORD|CREDENTIAL", re.IGNORECASE)
+"""Environment variables whose value is a secret wherever it appears."""
+MIN_SECRET = 8
+"""Shorter values are not redacted: replacing every `abc` in a reply would corrupt answers, not hide a key."""
+
+
+def secret_values(names: Iterable[str] = (), urls: Iterable[str | None] = ()) -> frozenset[str]:
+    """The secret values in use: secret-looking environment variables, the variables in `names` (the resolved
+    provider's key variables, whatever they are called), and the credentials inside `urls` (userinfo, secret
+    query values), raw and percent-decoded."""
+    found = {v for k, v in os.environ.items() if _SECRET_NAME.search(k)}
+    found.update(os.environ.get(name, "") for name in names)
+    for url in urls:
+        found.update(url_credentials(url or ""))
+    found = {v.strip() for v in found} | {unquote(v.strip()) for v in found}
+    return frozenset(v for v in found if len(v) >= MIN_SECRET)
+
+
+def url_credentials(url: str) -> set[str]:
+    """The credentials inside `url`: its userinfo (whole, user, password) and secret query values."""
+    try:
+        parts = urlsplit(url)
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+    except ValueError:
+        return set()
+    found = {v for k, v in pairs if k.lower() in SECRET_PARAMS}
+    if "@" in parts.netloc:
+        userinfo = parts.netloc.rsplit("@", 1)[0]
+        found.update({userinfo, *userinfo.split(":", 1)})
+    return found
+
+
+def redact_secrets(text: str, secrets: Iterable[str] | None = None) -> str:
+    """`text` with every secret value in use replaced by `***`, and every URL's credentials too.
+
+    The one redaction of the project: error messages, replies (a proxy that echoes the `Authorization`
+    header), and whatever else is written to a file or a page go through it. `secrets` defaults to
+    `secret_values()`; a caller that redacts many texts computes it once. Longest values first, so a key
+    that contains another is hidden whole.
+    """
+    values = secret_values() if secrets is None else secrets
+    for value in sorted(values, key=len, reverse=True):
+        if value in text:
+            text = text.replace(value, REDACTED)
+    return redact_urls(text)
 
 
 def scrub_surrogates(text: str) -> tuple[str, bool]:
@@ -78,4 +128,8 @@ def redact_urls(text: str) -> str:
     return _URL_SECRET_PARAM.sub(lambda m: f"{m['sep']}{m['name']}={REDACTED}", text)
 
 
-__all__ = ["REDACTED", "SECRET_PARAMS", "printable", "redact_url", "redact_urls", "scrub_surrogates"]
+__all__ = [
+    "REDACTED", "SECRET_PARAMS", "printable", "redact_secrets", "redact_url", "redact_urls", "scrub_surrogates",
+    "secret_values",
+    "url_credentials",
+]

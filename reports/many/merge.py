@@ -91,7 +91,7 @@ def merge(folders: list[Path], out: Path, spec: GateSpec) -> tuple[dict[str, Any
     settle(spec, summary, gates)
     out.mkdir(parents=True, exist_ok=True)
     with (out / "results.jsonl").open("w", encoding="utf-8") as fh:
-        fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        fh.writelines(json.dumps(r) + "\n" for r in records)
     write_page(out / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False))
     from pytest_restgate.reports.many.livepage import merged_live_page  # the live page, every shard's tests
     from pytest_restgate.reports.many.runs import report_of

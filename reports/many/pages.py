@@ -6,7 +6,9 @@ Every string that came from a model or a file passes through `escape`.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
@@ -80,9 +82,20 @@ def link(target: Path, base: Path, text: str) -> str:
 
 
 def write_page(path: Path, html: str) -> Path:
-    """Write atomically: a browser or CI upload never sees half a page."""
+    """Write atomically: a browser or CI upload never sees half a page.
+
+    Through a temporary file of its own (`mkstemp`: a fresh random name, created exclusively, so no symlink
+    planted in the folder is followed and two writers never share one), then a rename over `path`.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(path)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(html)
+        os.chmod(name, 0o644)  # mkstemp makes 0600; a page is for anyone to read
+        os.replace(name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise
     return path

@@ -6,7 +6,6 @@ without summary.json (a run killed before the end) is summarised again from its 
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ import pandas as pd
 
 from pytest_restgate.core.records import Record, figure_records
 from pytest_restgate.core.rundir import is_unfinished, running_marker
+from pytest_restgate.reports.many.folders import read_jsonl, read_summary, warn_skipped
 from pytest_restgate.reports.metrics import units
 
 
@@ -70,16 +70,8 @@ class Run:
 
 
 def read_records(path: Path) -> list[Record]:
-    """results.jsonl, skipping a torn last line (a run killed mid-write)."""
-    if not path.is_file():
-        return []
-    out: list[Record] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            out.append(json.loads(line))
-        except json.JSONDecodeError:
-            continue
-    return out
+    """results.jsonl, skipping a torn line (a run killed mid-write): reports/many/folders.py."""
+    return read_jsonl(path)  # type: ignore[return-value]
 
 
 def summary_from_records(records: list[Record], path: Path) -> dict[str, Any]:
@@ -112,20 +104,18 @@ def load_run(path: Path) -> Run:
     summary_path = path / "summary.json"
     if summary_path.is_file():
         try:
-            data = json.loads(summary_path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise RunFolderError(f"{summary_path}: not JSON ({exc})") from None
-        if not isinstance(data, dict):
-            raise RunFolderError(f"{summary_path}: not a restgate summary")
-        return Run(path, data)
+            return Run(path, read_summary(summary_path))
+        except ValueError as exc:
+            raise RunFolderError(f"{summary_path}: {exc}") from None
     records = read_records(path / "results.jsonl")
     if not records:
-        raise RunFolderError(f"{path}: neither summary.json nor results.jsonl; give a folder a restgate run wrote")
+        what = ("no readable record in results.jsonl" if (path / "results.jsonl").is_file()
+                else "neither summary.json nor results.jsonl")
+        raise RunFolderError(f"{path}: {what}; give a folder a restgate run wrote")
     try:
         return Run(path, summary_from_records(records, path), rebuilt=True)
-    except (KeyError, TypeError, ValueError) as exc:  # records of another writer: not this restgate's
-        raise RunFolderError(f"{path}: no summary.json, and results.jsonl is not this restgate's records "
-                             f"({type(exc).__name__}: {exc}); give a folder a restgate run wrote") from None
+    except (ValueError, TypeError, KeyError) as exc:  # records of the wrong shape
+        raise RunFolderError(f"{path}: results.jsonl holds no restgate records ({type(exc).__name__})") from None
 
 
 def list_runs(root: Path) -> list[Run]:
@@ -137,8 +127,8 @@ def list_runs(root: Path) -> list[Run]:
         if child.is_dir() and ((child / "summary.json").is_file() or (child / "results.jsonl").is_file()):
             try:
                 found.append(load_run(child))
-            except RunFolderError:
-                continue
+            except RunFolderError as exc:  # one damaged folder never breaks a listing
+                warn_skipped(child, str(exc).removeprefix(f"{child}").lstrip("/: ") or exc)
     _name_rebuilt(found)
     return sorted(found, key=lambda r: (r.started, r.name))
 

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_restgate.core.untrusted import printable, redact_url, redact_urls, scrub_surrogates
+from pytest_restgate.core.untrusted import (
+    printable,
+    redact_secrets,
+    redact_url,
+    redact_urls,
+    scrub_surrogates,
+    secret_values,
+)
 from pytest_restgate.reports.html import MAX_RESPONSE_CHARS, responses_html
 from pytest_restgate.reports.terminal import summary_lines
 from tests.support.localserver import HOSTILE
@@ -63,3 +71,25 @@ def test_the_terminal_points_to_the_report_that_was_written() -> None:
     assert summary_lines(doc, [], None, "/runs/r1")[-1].startswith("report: /runs/r1/report.html  (")
     line = summary_lines(doc, [], None, "/runs/r1", "/tmp/mine.html")[-1]
     assert line == "report: /tmp/mine.html  (results.jsonl, summary.json in /runs/r1)"
+
+
+def test_secret_values_cover_the_provider_key_and_url_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 22: the provider's key variable counts whatever its name; URL userinfo and key params count."""
+    monkeypatch.setenv("ODD_PROVIDER_VAR", "provider-secret-123")
+    found = secret_values(("ODD_PROVIDER_VAR",), ("http://user:p%40ss-word-9@h/v1?key=query-secret-1",))
+    assert {"provider-secret-123", "p@ss-word-9", "query-secret-1"} <= found
+    text = "echo Bearer provider-secret-123 and p@ss-word-9 at http://user:pw@h/?token=abc"
+    assert redact_secrets(text, found) == "echo Bearer *** and *** at http://***@h/?token=***"
+
+
+def test_the_longest_secret_is_hidden_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("A_API_KEY", "sk-abcdefgh")
+    monkeypatch.setenv("B_API_KEY", "sk-abcdefgh-longer")
+    assert redact_secrets("key sk-abcdefgh-longer") == "key ***"
+    assert redact_secrets("short") == "short"
+
+
+def test_redacting_a_megabyte_of_letters_stays_linear() -> None:
+    """A 1 MB reply of letters: the unbounded URL-scheme pattern backtracked quadratically (the run hung)."""
+    text = "x" * 1_000_000 + " http://u:pw@h/ "
+    assert redact_secrets(text, frozenset()).endswith(" http://***@h/ ")

@@ -101,6 +101,6 @@ def test_collect_only_and_bad_values(run_suite) -> None:  # type: ignore[no-unty
     # 2 items x (1 OCR + 3 x 3 answers)
     assert "this run would make at most 20 model calls" in shown.result.stdout.str()
     bad = run_suite("--limit=2", "--repeats=0")
-    assert "--repeats must be at least 1" in bad.result.stderr.str()
+    assert "--repeats must be 1 to 100" in bad.result.stderr.str()
     too_few = run_suite("--limit=2", "--repeats=2", "--max-rer-below-noise=0.1")
     assert "--max-rer-below-noise needs --repeats 3 or more" in too_few.result.stderr.str()

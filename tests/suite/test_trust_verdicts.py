@@ -71,6 +71,19 @@ def test_a_run_stopped_early_is_incomplete_and_saves_no_baseline(  # type: ignor
     assert "INCOMPLETE run:" in run.html
 
 
+@pytest.mark.parametrize(("stop", "named"), [(["-x"], "-x (--maxfail=1)"), (["--maxfail=2", "-n", "2"], "--maxfail=2")])
+def test_a_stop_on_failures_is_named_by_its_option(  # type: ignore[no-untyped-def]
+    run_suite, monkeypatch: pytest.MonkeyPatch, stop: list[str], named: str
+) -> None:
+    """Issue 22 part 5: under xdist --maxfail read "interrupted (Ctrl-C)"."""
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    with LocalServer(reply=blind, latency_s=0.05) as srv:
+        run = run_suite(*server_args(srv), "--limit=6", *stop)
+    reason = run.summary["incomplete_reason"]
+    assert reason.startswith(named) and "Ctrl-C" not in reason, reason
+    assert "Ctrl-C" not in run.result.stdout.str()
+
+
 def test_pytest_exit_with_status_zero_is_still_incomplete(run_suite, monkeypatch, pytester) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     pytester.makeconftest(

@@ -19,6 +19,7 @@ import math
 import random
 import threading
 import time
+import zlib
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,11 +32,17 @@ KEEP_REQUESTS = 10_000
 FaultKind = Literal[
     "none", "rate_limit", "server_error", "bad_request", "unauthorized", "slow", "malformed", "empty",
     "overloaded", "not_json", "bad_utf8", "surrogate", "huge", "hostile_error", "hostile_reply", "mix",
+    "reflect", "reflect_error", "gzip_bomb", "chunked_huge", "truncated", "bad_usage",
 ]
 """`overloaded`: Anthropic's 529; `not_json`: a 200 whose body is not JSON; `bad_utf8`: a 200 whose content
 holds invalid UTF-8 bytes; `surrogate`: a reply with a lone surrogate escape (`"\\ud800"`); `huge`: a reply of
 `size` characters; `hostile_error` / `hostile_reply`: ANSI CSI/OSC sequences and BEL in an error message / a
-reply; `mix`: each request draws one of `MIX` (seeded by `seed`), for soak tests."""
+reply; `mix`: each request draws one of `MIX` (seeded by `seed`), for soak tests; `reflect` / `reflect_error`: a
+reply / a 500 error that echoes the request's headers (a debugging proxy that leaks the `Authorization` key);
+`gzip_bomb`: a gzip-encoded reply of `size` characters once decompressed (a few KB on the wire);
+`chunked_huge`: a reply of `size` characters sent chunked, without Content-Length; `truncated`: a reply whose
+body stops halfway through its Content-Length (the connection closed); `bad_usage`: a reply whose usage block
+is not token counts."""
 MIX: tuple[tuple[FaultKind, float], ...] = (
     ("none", 0.55), ("rate_limit", 0.1), ("server_error", 0.08), ("overloaded", 0.08), ("slow", 0.05),
     ("malformed", 0.07), ("empty", 0.07),
@@ -165,6 +172,24 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _send_big(self, fault: Fault, body: Any, request_no: int, prompt_tokens: int) -> None:
+        """A reply far over any sane cap: gzip-compressed (a bomb), or chunked with no Content-Length."""
+        if fault.kind == "gzip_bomb":
+            self._send(200, _gzip_bomb(fault.size), {"Content-Encoding": "gzip"})
+            return
+        payload = json.dumps(_completion(body, "x" * fault.size, request_no, prompt_tokens, 1, cap_output=False))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        data = payload.encode()
+        with contextlib.suppress(ConnectionError):  # the client stops reading at its cap
+            for start in range(0, len(data), 65536):
+                piece = data[start:start + 65536]
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+            self.wfile.write(b"0\r\n\r\n")
+        self.close_connection = True
+
     def _send_json(self, status: int, payload: Any, headers: Mapping[str, str] | None = None) -> None:
         self._send(status, json.dumps(payload).encode(), headers)
 
@@ -242,6 +267,10 @@ class _Handler(BaseHTTPRequestHandler):
         if fault.kind == "hostile_error":
             self._error(500, f"upstream failed {HOSTILE} (local test server)", "server_error")
             return
+        if fault.kind == "reflect_error":
+            self._error(500, f"upstream rejected headers {dict(self.headers.items())} (local test server)",
+                        "server_error")
+            return
         if fault.kind == "not_json":
             self._send(200, b"<html><body>502 Bad Gateway</body></html>")
             return
@@ -277,6 +306,8 @@ class _Handler(BaseHTTPRequestHandler):
                 text = (text + " ") + "x" * max(0, fault.size - len(text) - 1)
             elif fault.kind == "hostile_reply":
                 text = f"{HOSTILE}{text}"
+            elif fault.kind == "reflect":
+                text = f"You sent {dict(self.headers.items())}\n{text}"
         except Exception as exc:  # a reply function's bug is the server's 500, as with a real server
             self._error(500, f"reply function failed: {type(exc).__name__}: {exc}", "server_error")
             return
@@ -290,6 +321,23 @@ class _Handler(BaseHTTPRequestHandler):
                 "usage": {"input_tokens": prompt_tokens, "output_tokens": completion_tokens},
             })
             return
+        if fault.kind == "truncated":
+            raw = json.dumps(_completion(body, text, request_no, prompt_tokens, completion_tokens)).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(raw)))
+            self.end_headers()
+            self.wfile.write(raw[: len(raw) // 2])
+            self.close_connection = True
+            return
+        if fault.kind == "bad_usage":
+            payload = _completion(body, text, request_no, prompt_tokens, completion_tokens)
+            payload["usage"] = {"prompt_tokens": "many", "completion_tokens": [1], "total_tokens": None}
+            self._send_json(200, payload)
+            return
+        if fault.kind in ("gzip_bomb", "chunked_huge"):
+            self._send_big(fault, body, request_no, prompt_tokens)
+            return
         if fault.kind in ("surrogate", "bad_utf8"):
             marker = '"content": "' + ("\\ud800" if fault.kind == "surrogate" else "\ufffd")
             payload = json.dumps(_completion(body, text, request_no, prompt_tokens, completion_tokens,
@@ -302,6 +350,25 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._send_json(200, _completion(body, text, request_no, prompt_tokens, completion_tokens,
                                    cap_output=fault.kind != "huge"))
+
+
+_BOMBS: dict[int, bytes] = {}
+
+
+def _gzip_bomb(size: int) -> bytes:
+    """A chat completion whose content is `size` x's, gzip-compressed (about 1000:1), built once per size."""
+    if size not in _BOMBS:
+        head = b'{"id": "chatcmpl-bomb", "object": "chat.completion", "created": 0, "model": "m", "choices": ' \
+               b'[{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "'
+        packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+        parts = [packer.compress(head)]
+        block = b"x" * 1_000_000
+        for start in range(0, size, len(block)):
+            parts.append(packer.compress(block[: size - start]))
+        tail = b'"}}], "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}'
+        parts.append(packer.compress(tail))
+        _BOMBS[size] = b"".join(parts) + packer.flush()
+    return _BOMBS[size]
 
 
 def _completion(body: Mapping[str, Any], text: str, request_no: int, prompt: int, completion: int,
@@ -428,6 +495,10 @@ class LocalServer:
             self._initial_fault = fault
         else:
             self._server.set_fault(fault)
+
+    def set_reply(self, reply: ReplyFn | None) -> None:
+        """Answer with `reply` from now on (None: the reference model)."""
+        self._state.reply = reply
 
     def clear_fault(self) -> None:
         self.set_fault(Fault())

@@ -1,0 +1,95 @@
+"""Options that could only fail after the calls were paid for, checked before the first one.
+
+Why a module of its own: a baseline that is not one, a `--save-baseline` path that cannot be written, a gate
+scoped to a dataset the run does not ask, or a negative `--min-items` used to surface after every call was made
+(an INTERNALERROR, a folder left RUNNING, a "no data" gate). Each is a usage error here, raised before the run
+folder exists, so nothing is left behind.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+UNIT_STRINGS = ("item_id", "dataset", "style", "strategy")
+UNIT_FLAGS = ("consistent", "errored", "incomplete")
+"""What a baseline's unit must carry for the regression gate to read it: the key as strings, the verdicts as
+booleans (the other columns may be null)."""
+
+
+def check_units(path: Path, units: list[Any]) -> None:
+    """Each unit an object with the columns the regression gate reads, or one usage error naming the first bad
+    unit and the fix."""
+    from pytest_restgate.reports.metrics import UNIT_COLUMNS
+
+    for index, unit in enumerate(units):
+        problem = unit_problem(unit, UNIT_COLUMNS)
+        if problem:
+            raise pytest.UsageError(
+                f"--baseline {path}: unit {index} {problem}; give a restgate summary.json or a --save-baseline file"
+            )
+
+
+def unit_problem(unit: Any, columns: Sequence[str]) -> str | None:
+    """What is wrong with one unit row (None: nothing): the regression gate's and the listings' reading."""
+    if not isinstance(unit, dict):
+        return f"is {type(unit).__name__}, not an object"
+    missing = [c for c in columns if c not in unit]
+    if missing:
+        return f"lacks {', '.join(missing[:4])}{' ...' if len(missing) > 4 else ''}"
+    wrong = [c for c in UNIT_STRINGS if c in unit and not isinstance(unit[c], str)]
+    wrong += [c for c in UNIT_FLAGS if c in unit and not isinstance(unit[c], bool)]
+    if "digest" in unit and not isinstance(unit["digest"], str | None):
+        wrong.append("digest")
+    return f"has a wrong type in {', '.join(wrong)}" if wrong else None
+
+
+def check_writable(option: str, path: Path) -> None:
+    """`path` can be written as a file: not a folder, and its nearest existing parent a writable folder."""
+    if path.is_dir():
+        raise pytest.UsageError(f"{option} {path}: is a folder; give a file path, e.g. {path / 'baseline.json'}")
+    parent = path.absolute().parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise pytest.UsageError(f"{option} {path}: {parent} is not a folder; give a path in a folder")
+    if not os.access(parent, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise pytest.UsageError(f"{option} {path}: cannot be written here; give a path in a writable folder")
+    if path.parent.exists():
+        _probe(option, path)
+
+
+def _probe(option: str, path: Path) -> None:
+    """Create and remove a file beside `path` (os.access says yes to root, even on a read-only mount)."""
+    probe = path.with_name(f".{path.name}.{os.getpid()}.probe")
+    try:
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        os.close(fd)
+        probe.unlink()
+    except OSError as exc:
+        raise pytest.UsageError(f"{option} {path}: cannot be written ({exc.strerror or exc}); "
+                                "give a path in a writable folder") from None
+
+
+def check_scopes(scopes: Iterable[tuple[str, str]], datasets: Sequence[str], overall: str) -> None:
+    """Every dataset a scoped gate names is one the run asks (`--min-rer mmlu:0.9` needs mmlu in --datasets)."""
+    if not datasets:
+        return  # a run without the fixtures plugin: the datasets are not known here
+    for option, scope in scopes:
+        if scope != overall and scope not in datasets:
+            raise pytest.UsageError(
+                f"{option} {scope}:...: {scope} is not in --datasets ({','.join(datasets)}); "
+                f"add it to --datasets or drop that gate"
+            )
+
+
+def check_min_items(value: int) -> None:
+    if value < 0:
+        raise pytest.UsageError(f"--min-items must be 0 or more, not {value}")
+
+
+__all__ = ["check_min_items", "check_scopes", "check_units", "check_writable", "unit_problem"]

@@ -1,0 +1,24 @@
+"""Why a run stopped early, named by the option that stopped it.
+
+Why: pytest-xdist ends a run that reached `--maxfail` (or `-x`) by raising its `Interrupted`, a subclass of
+KeyboardInterrupt, so an INCOMPLETE run read "interrupted (Ctrl-C)" when nobody pressed a key.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+
+def stop_named(stop: str, config: pytest.Config) -> str:
+    """`stop` (pytest's or xdist's "stopping after N failures") with the option that asked for it."""
+    if not re.search(r"stopping after \d+ failures?", stop):
+        return stop
+    maxfail = config.getoption("maxfail", 0)
+    if maxfail == 1:  # pytest stores -x as --maxfail=1: the two cannot be told apart
+        return f"-x (--maxfail=1): {stop}"
+    return f"--maxfail={maxfail}: {stop}" if maxfail else stop
+
+
+__all__ = ["stop_named"]
