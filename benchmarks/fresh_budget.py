@@ -15,49 +15,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pytest_restgate.fixtures.evaluation.prompts import OCR_INSTRUCTION  # noqa: E402
 from tests.support.localserver import LocalServer  # noqa: E402
+from tests.support.planted import big_digits_differ, fails_with_c  # noqa: E402
 
-
-def _texts(messages: list[dict[str, Any]]) -> list[str]:
-    return [p["text"] for m in messages if isinstance(m.get("content"), list)
-            for p in m["content"] if p.get("type") == "text"]
-
-
-def _has_image(messages: list[dict[str, Any]]) -> bool:
-    return any(p.get("type") == "image_url" for m in messages if isinstance(m.get("content"), list)
-               for p in m["content"])
-
-
-def digits(messages: list[dict[str, Any]]) -> str:
-    texts = _texts(messages)
-    if texts[:1] == [OCR_INSTRUCTION]:
-        return "unreadable"
-    return "Answer: 9" if not _has_image(messages) and re.search("[5-9]", " ".join(texts[1:])) else "Answer: 7"
-
-
-def three(messages: list[dict[str, Any]]) -> str:
-    texts = _texts(messages)
-    if texts[:1] == [OCR_INSTRUCTION]:
-        return "unreadable"
-    content = " ".join(texts[1:])
-    if _has_image(messages) and not content:
-        return "Answer: 1"
-    return "Answer: 2" if "C" in content else "Answer: 1"
-
-
-RULES = {"digits": digits, "three": three}
+RULES = {"digits": big_digits_differ, "three": fails_with_c}
 
 
 def one_seed(rule: str, seed: int, examples: int, work: Path) -> dict[str, int]:

@@ -7,7 +7,6 @@ out), never a Hypothesis FlakyFailure; a different verdict on the very same requ
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections import Counter
 from pathlib import Path
@@ -17,41 +16,11 @@ import pytest
 
 from pytest_restgate.fixtures.evaluation.prompts import OCR_INSTRUCTION
 from tests.support.localserver import LocalServer
+from tests.support.planted import big_digits_differ, fails_with_c, has_image, texts_of
 
 pytestmark = pytest.mark.slow
 
 HYPOTHESIS_NOISE = ("FlakyFailure", "ExceptionGroup", "_WrappedBaseException", "Traceback", "hypothesis.errors")
-
-
-def _texts(messages: list[dict[str, Any]]) -> list[str]:
-    return [p["text"] for m in messages if isinstance(m.get("content"), list)
-            for p in m["content"] if p.get("type") == "text"]
-
-
-def _has_image(messages: list[dict[str, Any]]) -> bool:
-    return any(p.get("type") == "image_url" for m in messages if isinstance(m.get("content"), list)
-               for p in m["content"])
-
-
-def _big_digits_differ(messages: list[dict[str, Any]]) -> str:
-    """Inconsistent whenever the equations hold a digit from 5 to 9 (the text modality then answers 9, the
-    others 7), the same way every time: Hypothesis's first draw (all zeros) passes, a later one fails and shrinks
-    digit by digit."""
-    texts = _texts(messages)
-    if texts[:1] == [OCR_INSTRUCTION]:
-        return "unreadable"
-    return "Answer: 9" if not _has_image(messages) and re.search("[5-9]", " ".join(texts[1:])) else "Answer: 7"
-
-
-def _fails_with_c(messages: list[dict[str, Any]]) -> str:
-    """Consistent on 2-unknown systems, inconsistent as soon as C appears in the text."""
-    texts = _texts(messages)
-    if texts[:1] == [OCR_INSTRUCTION]:
-        return "unreadable"
-    content = " ".join(texts[1:])
-    if _has_image(messages) and not content:
-        return "Answer: 1"
-    return "Answer: 2" if "C" in content else "Answer: 1"
 
 
 class Flapping:
@@ -63,13 +32,13 @@ class Flapping:
         self.lock = threading.Lock()
 
     def __call__(self, messages: list[dict[str, Any]]) -> str:
-        if _texts(messages)[:1] == [OCR_INSTRUCTION]:
+        if texts_of(messages)[:1] == [OCR_INSTRUCTION]:
             return "unreadable"
         with self.lock:
             key = json.dumps(messages, sort_keys=True)
             self.seen[key] += 1
             first = self.seen[key] == 1
-        return "Answer: 8" if _has_image(messages) and first else "Answer: 7"
+        return "Answer: 8" if has_image(messages) and first else "Answer: 7"
 
 
 def _args(server: LocalServer, *extra: str) -> tuple[str, ...]:
@@ -89,7 +58,7 @@ def _stored(cache: Path) -> list[dict[str, Any]]:
 
 def test_a_budget_spent_mid_shrink_reports_the_smallest_system_found(run_suite, tmp_path) -> None:  # type: ignore[no-untyped-def]
     cache = tmp_path / "cache"
-    with LocalServer(reply=_big_digits_differ) as server:
+    with LocalServer(reply=big_digits_differ) as server:
         run = run_suite(*_args(server, "--fresh-examples=10", "--fresh-call-budget=20"), cache_dir=cache)
         requests = server.request_count
     out = run.result.stdout.str()
@@ -142,7 +111,7 @@ def test_a_flapping_server_is_not_reproducible_and_nothing_is_stored(run_suite, 
 
 def test_a_stored_system_is_replayed_from_the_cache(run_suite, tmp_path) -> None:  # type: ignore[no-untyped-def]
     cache = tmp_path / "cache"
-    with LocalServer(reply=_fails_with_c) as server:
+    with LocalServer(reply=fails_with_c) as server:
         first = run_suite(*_args(server, "--fresh-examples=30", "--fresh-call-budget=400"), cache_dir=cache)
         server.reset_requests()
         second = run_suite(*_args(server), cache_dir=cache)
