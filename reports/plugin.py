@@ -17,11 +17,12 @@ from typing import Any
 import pytest
 
 from pytest_restgate.core.evidence import EVIDENCE_KEY, evidence
-from pytest_restgate.core.records import KIND_PROPERTY, RUN_INFO_KEY, THUMBNAIL_KEY, RunInfo
+from pytest_restgate.core.records import KIND_PROPERTY, RUN_INFO_KEY, RunInfo
 from pytest_restgate.core.rundir import discard_run_dir, is_rest_run, make_run_dir, mark_finished
 from pytest_restgate.reports import html
 from pytest_restgate.reports.baseline import load_baseline, save_baseline
-from pytest_restgate.reports.collector import Collector, records_of
+from pytest_restgate.reports.collector import Collector
+from pytest_restgate.reports.extras import attach_extras, table_header, table_row
 from pytest_restgate.reports.findings import as_finding
 from pytest_restgate.reports.gates import GateResult
 from pytest_restgate.reports.judge import (
@@ -33,7 +34,7 @@ from pytest_restgate.reports.judge import (
     regression_of,
     settle,
 )
-from pytest_restgate.reports.noise import MIN_REPEATS, distributions_html, has_repeats
+from pytest_restgate.reports.noise import MIN_REPEATS
 from pytest_restgate.reports.trust import Completeness, notices, notices_html
 
 PLUGIN_NAME = "restgate-results"
@@ -76,22 +77,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     """Attach the thumbnail and raw responses to the setup report, where the records first appear."""
     report = yield
     as_finding(item, report)  # under gate options an inconsistency is an xfail with its answers (reports/findings)
-    if report.when == "setup":
-        records = records_of(report)
-        thumbnail = item.stash.get(THUMBNAIL_KEY, None)
-        if records or thumbnail:
-            try:
-                from pytest_html import extras
-            except ImportError:  # pragma: no cover - pytest-html is a dependency, but may be disabled
-                return report
-            found = list(getattr(report, "extras", []))
-            if thumbnail:
-                found.append(extras.png(thumbnail, name="rendered item"))
-            if has_repeats(records):  # --repeats: each modality's answer distribution and the exact test
-                found.append(extras.html(distributions_html(records, records[0]["strategy"])))
-            if records:
-                found.append(extras.html(html.responses_html(records)))
-            report.extras = found
+    attach_extras(item, report)  # thumbnail, answer distributions, raw responses (reports/extras.py)
     return report
 
 
@@ -298,17 +284,11 @@ class Results:
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_table_header(self, cells: list[str]) -> None:
-        cells[2:2] = [f"<th>{h}</th>" for h in html.RESULT_HEADERS]
-        from pytest_restgate.reports import latency
-
-        latency.header(cells)  # Duration: the model's latency (reports/latency.py)
+        table_header(cells)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_table_row(self, report: pytest.TestReport, cells: list[str]) -> None:
-        cells[2:2] = html.row_cells(records_of(report), self.run.primary_strategy)
-        from pytest_restgate.reports import latency
-
-        latency.row(cells, records_of(report))
+        table_row(report, cells, self.run.primary_strategy)
 
 
 def _stop_reason(exc: BaseException) -> str:
