@@ -17,13 +17,14 @@ from typing import Any
 import pytest
 
 from pytest_restgate.core.evidence import EVIDENCE_KEY, evidence
-from pytest_restgate.core.records import KIND_PROPERTY, RUN_INFO_KEY, THUMBNAIL_KEY, RunInfo
+from pytest_restgate.core.records import KIND_PROPERTY, RUN_INFO_KEY, RunInfo
 from pytest_restgate.core.rundir import discard_run_dir, is_rest_run, make_run_dir, mark_finished
 from pytest_restgate.reports import html, prechecks
 from pytest_restgate.reports.baseline import load_baseline, save_baseline
-from pytest_restgate.reports.collector import Collector, records_of
+from pytest_restgate.reports.collector import Collector
+from pytest_restgate.reports.extras import attach_extras, table_header, table_row
 from pytest_restgate.reports.findings import as_finding
-from pytest_restgate.reports.gates import OVERALL, GateResult
+from pytest_restgate.reports.gates import GateResult
 from pytest_restgate.reports.judge import (
     GateSpec,
     add_gate_options,
@@ -33,8 +34,8 @@ from pytest_restgate.reports.judge import (
     regression_of,
     settle,
 )
-from pytest_restgate.reports.noise import MIN_REPEATS, distributions_html, has_repeats
-from pytest_restgate.reports.stops import stop_named
+from pytest_restgate.reports.noise import MIN_REPEATS
+from pytest_restgate.reports.stops import stop_named, stop_reason
 from pytest_restgate.reports.trust import Completeness, notices, notices_html
 
 PLUGIN_NAME = "restgate-results"
@@ -77,22 +78,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     """Attach the thumbnail and raw responses to the setup report, where the records first appear."""
     report = yield
     as_finding(item, report)  # under gate options an inconsistency is an xfail with its answers (reports/findings)
-    if report.when == "setup":
-        records = records_of(report)
-        thumbnail = item.stash.get(THUMBNAIL_KEY, None)
-        if records or thumbnail:
-            try:
-                from pytest_html import extras
-            except ImportError:  # pragma: no cover - pytest-html is a dependency, but may be disabled
-                return report
-            found = list(getattr(report, "extras", []))
-            if thumbnail:
-                found.append(extras.png(thumbnail, name="rendered item"))
-            if has_repeats(records):  # --repeats: each modality's answer distribution and the exact test
-                found.append(extras.html(distributions_html(records, records[0]["strategy"])))
-            if records:
-                found.append(extras.html(html.responses_html(records)))
-            report.extras = found
+    attach_extras(item, report)  # thumbnail, answer distributions, raw responses (reports/extras.py)
     return report
 
 
@@ -109,7 +95,7 @@ class Results:
             raise pytest.UsageError(f"--max-rer-below-noise needs --repeats {MIN_REPEATS} or more (the noise floor is "
                                     f"three text answers agreeing), not {run.repeats}")
         self.gating = self.spec.gating
-        self._check_before_run()
+        prechecks.check_before_run(self.spec, self.config.getoption("--save-baseline"), run.datasets)
         self.run_dir = make_run_dir(opt("--report-dir"), run.model)
         self.collector = Collector(self.run_dir / "results.jsonl")
         self.started = time.time()
@@ -124,15 +110,6 @@ class Results:
         self.completeness: Completeness | None = None
         """Set when the run stopped on a usage error before any record: its folder is removed at unconfigure."""
 
-    def _check_before_run(self) -> None:
-        """What would otherwise fail after the calls (reports/prechecks.py), before the run folder exists."""
-        prechecks.check_min_items(self.spec.min_items)
-        if (target := self.config.getoption("--save-baseline")) is not None:
-            prechecks.check_writable("--save-baseline", Path(target))
-        scopes = [(f"--{t.direction}-{t.metric}", t.scope) for t in self.spec.thresholds]
-        scopes += [("--max-rer-below-noise", t.scope) for t in self.spec.noise]
-        prechecks.check_scopes(scopes, self.run.datasets, OVERALL)
-
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Before junitxml's hook: it then writes the records as compact JSON (see `Collector.add`)."""
@@ -146,7 +123,7 @@ class Results:
         try:
             return (yield)
         except BaseException as exc:  # Ctrl-C, pytest.exit, an internal error: the run did not finish
-            self.stop_reason = self.stop_reason or _stop_reason(exc, session.config)
+            self.stop_reason = self.stop_reason or stop_reason(exc, session.config)
             raise
         finally:
             stop = session.shouldstop or session.shouldfail
@@ -309,24 +286,8 @@ class Results:
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_table_header(self, cells: list[str]) -> None:
-        cells[2:2] = [f"<th>{h}</th>" for h in html.RESULT_HEADERS]
-        from pytest_restgate.reports import latency
-
-        latency.header(cells)  # Duration: the model's latency (reports/latency.py)
+        table_header(cells)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_table_row(self, report: pytest.TestReport, cells: list[str]) -> None:
-        cells[2:2] = html.row_cells(records_of(report), self.run.primary_strategy)
-        from pytest_restgate.reports import latency
-
-        latency.row(cells, records_of(report))
-
-
-def _stop_reason(exc: BaseException, config: pytest.Config) -> str:
-    if (named := stop_named(str(exc), config)) != str(exc):  # -x/--maxfail: pytest's Failed, xdist's Interrupted
-        return named
-    if isinstance(exc, KeyboardInterrupt):
-        return "interrupted (Ctrl-C)"
-    if isinstance(exc, pytest.exit.Exception):
-        return f"pytest.exit: {exc}"
-    return f"stopped by {type(exc).__name__}: {exc}"
+        table_row(report, cells, self.run.primary_strategy)

@@ -11,9 +11,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from pytest_restgate.reports.judge import GateSpec
 
 UNIT_STRINGS = ("item_id", "dataset", "style", "strategy")
 UNIT_FLAGS = ("consistent", "errored", "incomplete")
@@ -92,4 +95,16 @@ def check_min_items(value: int) -> None:
         raise pytest.UsageError(f"--min-items must be 0 or more, not {value}")
 
 
-__all__ = ["check_min_items", "check_scopes", "check_units", "check_writable", "unit_problem"]
+__all__ = ["check_before_run", "check_min_items", "check_scopes", "check_units", "check_writable", "unit_problem"]
+
+
+def check_before_run(spec: GateSpec, save_baseline: Path | None, datasets: Sequence[str]) -> None:
+    """What would otherwise fail after the calls, before the run folder exists (the live run's gate options)."""
+    from pytest_restgate.reports.gates import OVERALL
+
+    check_min_items(spec.min_items)
+    if save_baseline is not None:
+        check_writable("--save-baseline", Path(save_baseline))
+    scopes = [(f"--{t.direction}-{t.metric}", t.scope) for t in spec.thresholds]
+    scopes += [("--max-rer-below-noise", t.scope) for t in spec.noise]
+    check_scopes(scopes, datasets, OVERALL)

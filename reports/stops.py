@@ -21,4 +21,15 @@ def stop_named(stop: str, config: pytest.Config) -> str:
     return f"--maxfail={maxfail}: {stop}" if maxfail else stop
 
 
-__all__ = ["stop_named"]
+def stop_reason(exc: BaseException, config: pytest.Config) -> str:
+    """Why the test loop ended early, from what stopped it: an option, Ctrl-C, pytest.exit or an error."""
+    if (named := stop_named(str(exc), config)) != str(exc):  # -x/--maxfail: pytest's Failed, xdist's Interrupted
+        return named
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted (Ctrl-C)"
+    if isinstance(exc, pytest.exit.Exception):
+        return f"pytest.exit: {exc}"
+    return f"stopped by {type(exc).__name__}: {exc}"
+
+
+__all__ = ["stop_named", "stop_reason"]
