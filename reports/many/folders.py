@@ -65,6 +65,8 @@ def _nested_problems(data: dict[str, Any]) -> list[str]:
     wrong += [f"metrics.{k}" for k in ("paper",) if k in metrics and not isinstance(metrics[k], dict)]
     wrong += [f"run.{k}" for k in ("model", "model_id", "shard") if run.get(k) is not None
               and not isinstance(run[k], str)]
+    wrong += [f"run.{k}" for k in ("datasets", "strategies", "merged_from", "item_sources") if run.get(k) is not None
+              and not (isinstance(run[k], list) and all(isinstance(x, str) for x in run[k]))]
     wrong += [f"usage.{k}" for k, v in usage.items() if any(w in k for w in ("cost", "calls", "tokens", "latency"))
               and v is not None and not isinstance(v, int | float)]
     units = data.get("units") or []

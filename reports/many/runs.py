@@ -126,11 +126,23 @@ def list_runs(root: Path) -> list[Run]:
     for child in sorted(root.iterdir()):
         if child.is_dir() and ((child / "summary.json").is_file() or (child / "results.jsonl").is_file()):
             try:
-                found.append(load_run(child))
+                found.append(_listable(load_run(child)))
             except RunFolderError as exc:  # one damaged folder never breaks a listing
                 warn_skipped(child, str(exc).removeprefix(f"{child}").lstrip("/: ") or exc)
     _name_rebuilt(found)
     return sorted(found, key=lambda r: (r.started, r.name))
+
+
+def _listable(run: Run) -> Run:
+    """The run, once its index line can be built: a summary of a shape no check foresaw is a damaged folder
+    (RunFolderError), never a traceback in the middle of a listing."""
+    from pytest_restgate.reports.many.index import run_row  # index imports this module
+
+    try:
+        run_row(run)
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+        raise RunFolderError(f"{run.path}: not a restgate summary ({type(exc).__name__}: {exc})") from None
+    return run
 
 
 def _name_rebuilt(runs: list[Run]) -> None:

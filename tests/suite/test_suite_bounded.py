@@ -1,7 +1,7 @@
 """Issue 22 part 2 end to end: a gzip bomb costs no memory, --repeats has a ceiling.
 
 The bomb run is a separate Python process (the suite under `pytest.main`) so that its own peak memory can be
-read (`ru_maxrss`); the local server serving the bomb runs here.
+read (VmHWM); the local server serving the bomb runs here.
 """
 
 from __future__ import annotations
@@ -18,11 +18,14 @@ PEAK_MB = 600
 """Measured 2026-12-03: the bomb run peaked at 477 MB, a 2-item run of plain replies at 481 MB (the suite's own
 imports: litellm, pandas, matplotlib); the bomb used to take 4.7 GB. 600 leaves room for other machines."""
 PROBE = """
-import resource, sys, pytest
+import sys, pytest
 code = pytest.main(sys.argv[1:])
-print("PEAK_KB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+hwm = [line for line in open("/proc/self/status") if line.startswith("VmHWM:")][0]
+print("PEAK_KB", hwm.split()[1])
 sys.exit(int(code))
 """
+"""The peak is this process's own (VmHWM: the high-water mark of its address space since exec). Not `ru_maxrss`:
+Linux carries that over exec from the process that forked, so under xdist the probe read its worker's 1.1 GB."""
 
 
 def test_a_gzip_bomb_run_peaks_under_500_mb(run_suite, pytester: pytest.Pytester, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
