@@ -123,7 +123,7 @@ class GateSpec:
         if max_regressions < 0 or (max_errors is not None and max_errors < 0):
             raise pytest.UsageError("--max-errors and --max-regressions must be 0 or more")
         if min_items < 0:
-            raise pytest.UsageError("--min-items must be 0 or more")
+            raise pytest.UsageError(f"--min-items must be 0 or more, not {min_items}")
         return cls(
             thresholds=tuple(t for name in GATED for t in parse_thresholds(name, get(name))),
             noise=tuple(parse_noise_thresholds(get("max_rer_below_noise"))),
@@ -224,18 +224,3 @@ def passes(spec: GateSpec, summary: Mapping[str, Any], gates: list[GateResult]) 
         return all(g.passed for g in gates) and not tests.get("failed_other")
     failed = tests.get("inconsistent") or tests.get("failed_other") or tests.get("errors")
     return not failed and not missing_datasets(spec, summary)
-
-
-def verdict_line(spec: GateSpec, summary: Mapping[str, Any]) -> str | None:
-    """The last line of the terminal summary, the same for a live run and a merge (None: nothing to say)."""
-    if summary.get("complete") is False:
-        return ("restgate release gate INCOMPLETE: the run did not finish every selected unit (see the first line "
-                "of this summary); exit status non-zero")
-    if spec.gating:
-        word = "PASSED" if summary.get("gate_passed") else "FAILED"
-        return f"restgate release gate {word} (inconsistent items are findings; the gate sets the exit status)"
-    missing = missing_datasets(spec, summary)
-    if missing:
-        return (f"restgate FAILED: {', '.join(missing)} named in --datasets but not loaded (see above for how to "
-                "supply it); pass --allow-missing-datasets to run without it")
-    return None

@@ -1,9 +1,9 @@
 """Options that could only fail after the calls were paid for, checked before the first one.
 
 Why a module of its own: a baseline that is not one, a `--save-baseline` path that cannot be written, a gate
-scoped to a dataset the run does not ask, or a negative `--min-items` used to surface after every call was made
-(an INTERNALERROR, a folder left RUNNING, a "no data" gate). Each is a usage error here, raised before the run
-folder exists, so nothing is left behind.
+or a gate scoped to a dataset the run does not ask used to surface after every call was made (an INTERNALERROR, a
+folder left RUNNING, a "no data" gate). Each is a usage error here, raised before the run folder exists, so nothing
+is left behind. (A negative `--min-items` is refused where every gate option is parsed: reports/judge.GateSpec.)
 """
 
 from __future__ import annotations
@@ -90,19 +90,13 @@ def check_scopes(scopes: Iterable[tuple[str, str]], datasets: Sequence[str], ove
             )
 
 
-def check_min_items(value: int) -> None:
-    if value < 0:
-        raise pytest.UsageError(f"--min-items must be 0 or more, not {value}")
-
-
-__all__ = ["check_before_run", "check_min_items", "check_scopes", "check_units", "check_writable", "unit_problem"]
+__all__ = ["check_before_run", "check_scopes", "check_units", "check_writable", "unit_problem"]
 
 
 def check_before_run(spec: GateSpec, save_baseline: Path | None, datasets: Sequence[str]) -> None:
     """What would otherwise fail after the calls, before the run folder exists (the live run's gate options)."""
     from pytest_restgate.reports.gates import OVERALL
 
-    check_min_items(spec.min_items)
     if save_baseline is not None:
         check_writable("--save-baseline", Path(save_baseline))
     scopes = [(f"--{t.direction}-{t.metric}", t.scope) for t in spec.thresholds]
