@@ -108,6 +108,9 @@ class _State:
     bucket: TokenBucket | None = None
     refused: int = 0
     """Requests the token bucket turned away with 429."""
+    in_flight: int = 0
+    peak_in_flight: int = 0
+    """The most chat requests held at once: how tests see overlap without timing anything."""
 
 
 @dataclass
@@ -255,9 +258,15 @@ class _Handler(BaseHTTPRequestHandler):
                 )
             )
             request_no = next(state.ids)
-        if state.latency_s > 0 and wait == 0:  # a refusal comes back at once
-            state.stopping.wait(state.latency_s)
-        self._answer(fault, body, request_no, anthropic)
+            state.in_flight += 1
+            state.peak_in_flight = max(state.peak_in_flight, state.in_flight)
+        try:
+            if state.latency_s > 0 and wait == 0:  # a refusal comes back at once
+                state.stopping.wait(state.latency_s)
+            self._answer(fault, body, request_no, anthropic)
+        finally:
+            with state.lock:
+                state.in_flight -= 1
 
     def _answer(self, fault: Fault, body: Any, request_no: int, anthropic: bool = False) -> None:
         state = self.server.state
@@ -519,10 +528,17 @@ class LocalServer:
         with self._state.lock:
             return self._state.refused
 
+    @property
+    def peak_in_flight(self) -> int:
+        """The most chat requests the server held at the same moment since start (or `reset_requests`)."""
+        with self._state.lock:
+            return self._state.peak_in_flight
+
     def reset_requests(self) -> None:
         with self._state.lock:
             self._state.requests.clear()
             self._state.received = 0
+            self._state.peak_in_flight = self._state.in_flight
 
     def with_latency(self, latency_s: float) -> LocalServer:
         """Set the added latency and return self (for one-line fixtures)."""
