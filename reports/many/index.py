@@ -10,6 +10,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from pytest_restgate.core.untrusted import printable
 from pytest_restgate.reports.many.pages import fmt, link, page, table, verdict, write_page
 from pytest_restgate.reports.many.runs import Run, list_runs, paper_figures, report_of
 from pytest_restgate.reports.many.status import marks
@@ -90,7 +91,7 @@ def index_lines(runs: list[Run]) -> list[str]:
                 text = f"{v:.3f}"
             else:
                 text = "-" if v is None else str(v)
-            cells.append(text[:w].ljust(w))
+            cells.append(printable(text, newlines=False)[:w].ljust(w))  # cleaned per cell: a row keeps its folder
         flags = "".join(f" [{m.kind}]" for m in marks(run) if m.kind != "shard")
         shard = f" [shard {r['shard']}]" if r["shard"] else ""
         lines.append("  ".join(cells) + f"  {run.path}{shard}{flags}")

@@ -26,6 +26,12 @@ def test_printable_strips_csi_osc_bel_and_c1() -> None:
     assert text == "before click after\nnext\tcol"
 
 
+@pytest.mark.parametrize("opener", ["\x90", "\x1bP", "\x9d", "\x1b]", "\x98", "\x9f"])
+def test_an_unterminated_string_sequence_never_takes_the_next_lines(opener: str) -> None:
+    """A damaged summary's model "\x90" (an unterminated DCS) took every later row of `restgate runs`."""
+    assert printable(f"row one {opener}junk\nrow two\nrow three") == "row one \nrow two\nrow three"
+
+
 @given(st.text())
 def test_printable_never_leaves_a_control_character(text: str) -> None:
     cleaned = printable(text)

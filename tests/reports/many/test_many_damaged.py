@@ -119,6 +119,20 @@ SUMMARY_DAMAGE = st.one_of(
 TORN = st.binary(max_size=40).map(lambda b: b'{"model": "' + b)
 
 
+def test_a_model_named_by_a_control_character_does_not_hide_the_other_rows() -> None:
+    """Found by the property test below with a random seed: a summary {"run": {"model": "\x90"}, "started":
+    "\x90"} made `restgate runs` print its header and no row, the healthy run's included."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "runs"
+        make_run(root, Spec("model-a", units_of("ccci"), started=1_790_000_000.0))
+        folder = make_run(root, Spec("broken1", units_of("ci"), started=1_790_000_060.0))
+        (folder / "summary.json").write_bytes(json.dumps({"run": {"model": "\x90"}, "started": "\x90"}).encode())
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+            assert main(["runs", "--report-dir", str(root), "--no-html"]) == 0
+    assert "model-a" in out.getvalue() and "broken1" in out.getvalue()
+
+
 # derandomize: a release gate's own tests see the same examples on every run (a random draw found new corners)
 @settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 @given(damages=st.lists(st.one_of(SUMMARY_DAMAGE.map(lambda b: ("summary", b)), TORN.map(lambda b: ("torn", b))),
