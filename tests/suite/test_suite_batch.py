@@ -255,3 +255,21 @@ def test_a_refused_batch_is_incomplete_with_the_reason(run_suite, tmp_path, monk
     assert run.result.ret != 0 and run.summary["verdict"] == "INCOMPLETE"
     assert "the provider's batch API failed" in run.summary["incomplete_reason"]
     assert "batch refused" in run.summary["incomplete_reason"] and srv.online() == 0
+
+
+def test_a_batch_answer_shared_across_xdist_workers_is_billed_once(run_suite, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """REST+ asks each item's text question once for its 10 renderings; under xdist those units land on both
+    workers. Online, one worker claims the call and the other records it as shared; a batch answer must be
+    counted fresh by one worker only, or the records' cost (what the report bills) exceeds what was paid."""
+    with BatchServer(_reply) as srv:
+        online = run_suite("--limit=1", "--rest-plus", *_args(srv, "openai"), "-n", "2",
+                           cache_dir=tmp_path / "online")
+        srv.state.paid.clear()
+        batch = run_suite("--limit=1", "--rest-plus", *_args(srv, "openai"), "-n", "2", "--batch",
+                          "--batch-poll=0.05", cache_dir=tmp_path / "batch")
+        paid = Counter(srv.state.paid)
+    assert set(paid.values()) == {1}
+    fresh = [r for r in batch.records if not r["cached"] and not r["error"]]
+    assert len(fresh) == len(paid) == sum(1 for r in online.records if not r["cached"] and not r["error"])
+    assert Counter((r["modality"], r["cached"]) for r in batch.records) == Counter(
+        (r["modality"], r["cached"]) for r in online.records)
