@@ -113,9 +113,9 @@ def test_requests_failed_in_a_batch_go_online_once(run_suite, tmp_path) -> None:
     assert "1 collected" in expired.result.stdout.str()
 
 
-def _command(srv: BatchServer, tmp_path: Path, *extra: str) -> list[str]:
+def _command(srv: BatchServer, tmp_path: Path, *extra: str, provider: str = "openai") -> list[str]:
     return [sys.executable, "-m", "pytest", "tests_rest", "-p", "no:cacheprovider", "-q", "--limit=3",
-            *_args(srv, "openai"), "--batch", "--batch-poll=0.05", f"--report-dir={tmp_path}/r",
+            *_args(srv, provider), "--batch", "--batch-poll=0.05", f"--report-dir={tmp_path}/r",
             f"--response-cache-dir={tmp_path}/c", *extra]
 
 
@@ -160,6 +160,34 @@ def test_kill_while_waiting_then_resume_sends_nothing_twice(tmp_path) -> None:  
         _no_request_paid_twice(srv)
     assert second.returncode in (0, 1), second.stdout[-3000:]
     assert len(srv.created()) == 1 and srv.online() == 0, second.stdout[-3000:]
+    resumed = _summaries(tmp_path)[-1]
+    assert resumed["complete"] is True and resumed["usage"]["batch"]["outcomes"] == {"succeeded": 12}
+    assert resumed["usage"]["calls"] == 12
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic"])
+def test_kill_before_the_batch_id_is_recorded_then_resume_finds_the_batch(tmp_path, monkeypatch, provider) -> None:  # type: ignore[no-untyped-def]
+    """The provider created the batch but the run was killed before it heard the id: the next run finds the
+    batch at the provider (OpenAI by its metadata token, Anthropic by its creation time and request count),
+    collects it and pays for nothing twice."""
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-local-test")
+    with BatchServer(_reply) as srv:
+        srv.state.create_delay_s = 30.0
+        command = _command(srv, tmp_path, provider=provider)
+        proc = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, text=True)
+        deadline = time.time() + 120
+        while not srv.created() and time.time() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        assert srv.created() and proc.poll() is None
+        proc.kill()  # in the window: the batch exists, its id was never answered
+        proc.communicate(timeout=60)
+        first = json.loads(next((tmp_path / "r").glob("*/batches.json")).read_text())
+        assert first["batches"] == [] and len(first["pending"]) == 1
+        srv.state.create_delay_s = 0.0
+        second = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)
+        _no_request_paid_twice(srv)
+    assert len(srv.created()) == 1 and srv.online() == 0, second.stdout[-3000:]
+    assert "nothing sent again" in second.stdout
     resumed = _summaries(tmp_path)[-1]
     assert resumed["complete"] is True and resumed["usage"]["batch"]["outcomes"] == {"succeeded": 12}
     assert resumed["usage"]["calls"] == 12

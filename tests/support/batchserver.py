@@ -9,6 +9,7 @@ while `hold` is set; faults: custom_ids that error inside a batch, and batches t
 
 from __future__ import annotations
 
+import contextlib
 import email.parser
 import email.policy
 import hashlib
@@ -39,6 +40,9 @@ class BatchState:
     """custom_id substrings whose requests error inside a batch."""
     refuse_create: bool = False
     """Batch creation answers 400 (a provider that refuses the batch)."""
+    create_delay_s: float = 0.0
+    """The batch exists at once but its id is answered this much later: the window in which a killed run never
+    hears the id of a batch it paid for."""
     files: dict[str, bytes] = field(default_factory=dict)
     batches: dict[str, dict[str, Any]] = field(default_factory=dict)
     inputs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -81,6 +85,8 @@ class _Handler(BaseHTTPRequestHandler):
             state.log.append(("GET", path))
             if path.startswith("/v1/files/") and path.endswith("/content"):
                 self._raw(state.files.get(path.split("/")[3], b""))
+            elif path in ("/v1/batches", "/v1/messages/batches"):
+                self._json(200, self._list(path == "/v1/messages/batches"))
             elif path.startswith("/v1/batches/"):
                 self._json(200, self._advance(path.split("/")[3]))
             elif path.startswith("/v1/messages/batches/") and path.endswith("/results"):
@@ -93,6 +99,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         state, path = self.server.state, self.path.split("?")[0].rstrip("/")
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        created: dict[str, Any] | None = None
         with state.lock:
             state.log.append(("POST", path))
             if state.refuse_create and path in ("/v1/batches", "/v1/messages/batches"):
@@ -100,9 +107,9 @@ class _Handler(BaseHTTPRequestHandler):
             elif path == "/v1/files":
                 self._json(200, self._upload(raw))
             elif path == "/v1/batches":
-                self._json(200, self._create_openai(json.loads(raw)))
+                created = self._create_openai(json.loads(raw))
             elif path == "/v1/messages/batches":
-                self._json(200, self._create_anthropic(json.loads(raw)))
+                created = self._create_anthropic(json.loads(raw))
             elif path.endswith("/cancel"):
                 batch = state.batches[path.split("/")[-2]]
                 batch["cancel"] = True
@@ -111,6 +118,19 @@ class _Handler(BaseHTTPRequestHandler):
                 self._json(200, self._online(json.loads(raw), anthropic=path == "/v1/messages"))
             else:
                 self._json(404, {"error": {"message": f"no route {path}"}})
+        if created is not None:  # the batch exists from here on, whether or not its creator hears the id
+            time.sleep(state.create_delay_s)
+            with contextlib.suppress(OSError):  # the client was killed while waiting
+                self._json(200, created)
+
+    def _list(self, anthropic: bool) -> dict[str, Any]:
+        """Newest first, one page (as both APIs answer a first page)."""
+        kind = "msgbatch_" if anthropic else "batch_"
+        data = [{k: v for k, v in b.items() if k != "cancel"} for i, b in reversed(self.server.state.batches.items())
+                if i.startswith(kind)]
+        page: dict[str, Any] = {"data": data, "has_more": False, "first_id": data[0]["id"] if data else None,
+                                "last_id": data[-1]["id"] if data else None}
+        return page if anthropic else {"object": "list", **page}
 
     def _upload(self, raw: bytes) -> dict[str, Any]:
         head = f"Content-Type: {self.headers['Content-Type']}\r\n\r\n".encode()
@@ -141,7 +161,8 @@ class _Handler(BaseHTTPRequestHandler):
         state.batches[batch_id] = {"id": batch_id, "type": "message_batch", "processing_status": "in_progress",
                                    "request_counts": {"processing": len(body["requests"]), "succeeded": 0,
                                                       "errored": 0, "canceled": 0, "expired": 0},
-                                   "results_url": None, "created_at": "2026-12-03T10:00:00Z"}
+                                   "results_url": None,
+                                   "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
         return state.batches[batch_id]
 
     def _advance(self, batch_id: str) -> dict[str, Any]:
