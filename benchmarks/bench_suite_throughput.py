@@ -196,7 +196,8 @@ def main() -> None:
     if len(args.concurrency) != len(args.items):
         raise SystemExit("--concurrency takes one value, or one per --items")
     result: dict[str, Any] = {"latency": args.latency, "cores": os.cpu_count()}
-    with tempfile.TemporaryDirectory() as tmp, LocalServer(reply=canned, latency_s=args.latency) as server:
+    server = LocalServer(reply=canned, latency_s=args.latency, validate=True)  # decodes and checks every request
+    with tempfile.TemporaryDirectory() as tmp, server:
         if args.compare:
             result["compare"] = compare(server, args, Path(tmp))
         runs = []
