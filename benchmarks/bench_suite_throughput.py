@@ -74,7 +74,18 @@ def run_suite(server: LocalServer, items: int, concurrency: int, workers: int, r
     arrivals = [r.arrived_s - launched for r in server.requests]
     return {"items": items, "concurrency": concurrency, "calls": items * CALLS_PER_ITEM,
             "served": server.request_count, "wall": wall, "first": min(arrivals), "last": max(arrivals),
-            "load": round((before + load()) / 2, 2)}
+            "load": round((before + load()) / 2, 2), "peak": peak_in_flight(arrivals, server.latency_s)}
+
+
+def peak_in_flight(arrivals: list[float], latency: float) -> int:
+    """The most requests the server held at once (each is held `latency` from its arrival): whether the suite
+    reached its --concurrency at all."""
+    events = sorted([(t, 1) for t in arrivals] + [(t + latency, -1) for t in arrivals], key=lambda e: (e[0], e[1]))
+    held = peak = 0
+    for _, step in events:
+        held += step
+        peak = max(peak, held)
+    return peak
 
 
 def record_payloads(server: LocalServer, path: Path) -> Path:
@@ -107,7 +118,8 @@ def describe(run: dict[str, Any], latency: float) -> str:
     return (f"items {run['items']:5d} calls {run['calls']:5d} (served {run['served']}) conc {run['concurrency']:3d}: "
             f"wall {run['wall']:6.2f} s, limit {ideal:6.2f} s, {run['wall'] / ideal:5.2f}x; start-up "
             f"{run['first']:5.2f} s, call phase {phase:6.2f} s ({phase / ideal:4.2f}x), wrap-up "
-            f"{run['wall'] - run['last'] - latency:5.2f} s; overhead {per_call:5.2f} ms/call; load {run['load']}"
+            f"{run['wall'] - run['last'] - latency:5.2f} s; in flight: mean {run['calls'] * latency / phase:4.1f}, "
+            f"peak {run.get('peak', 0)}; overhead {per_call:5.2f} ms/call; load {run['load']}"
             + (f"; bare litellm {run['litellm']:6.2f} s ({run['litellm'] / ideal:4.2f}x), suite / bare litellm "
                f"{run['wall'] / run['litellm']:4.2f}" if "litellm" in run else ""))
 
