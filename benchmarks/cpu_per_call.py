@@ -9,8 +9,9 @@ is put in one bucket by its stack (C code that releases the GIL, such as PNG com
 - `import`: a module being imported (start-up, not per call);
 - `litellm`: the innermost frame that belongs either to the repository or to litellm's stack (litellm, openai,
   httpx, httpcore, h11, anyio, aiohttp) belongs to litellm's stack (it also takes what it calls: pydantic, json);
-- `restgate`: that innermost frame is the repository's own code (split into `restgate: render`, when the stack
-  runs in renderers/, and `restgate: rest`);
+- `restgate`: that innermost frame is the repository's own code, split by what it was doing: `render` (pages
+  and thumbnails), `start-up` (collection: item generation), `report` (the results plugin) and `calls` (the
+  rest: evaluation units, prompts, the client, its cache keys, ledgers, records);
 - `other`: neither in the stack (pytest and xdist machinery, the asyncio loop itself, the interpreter's gc).
 
 It prints ms of CPU per call for each bucket, per process, and the repository's own functions by self time
@@ -63,6 +64,9 @@ def owner(path: str) -> str | None:
     return None
 
 
+START_UP = ("pytest_configure", "pytest_generate_tests", "pytest_collection_modifyitems", "pytest_sessionstart")
+
+
 def classify(frames: list[str]) -> tuple[str, str | None]:
     """The sample's bucket and, for restgate's own, its innermost own frame."""
     if any(f.startswith("_find_and_load ") for f in frames):
@@ -72,9 +76,19 @@ def classify(frames: list[str]) -> tuple[str, str | None]:
         if who == "litellm":
             return "litellm", None
         if who == "own":
-            render = any("/renderers/" in frame_file(f) for f in frames)
-            return ("restgate: render" if render else "restgate: rest"), frame
+            return f"restgate: {role(frames)}", frame
     return "other", None
+
+
+def role(frames: list[str]) -> str:
+    """What restgate's own sample was doing, by its outermost repository frame: start-up (collection, item
+    generation), render (pages and thumbnails), report (the results plugin) or the calls themselves."""
+    outer = next(f for f in frames if owner(frame_file(f)) == "own")
+    if outer.startswith(START_UP) or "/fixtures/items/" in frame_file(outer):
+        return "start-up"
+    if any("/renderers/" in frame_file(f) or "/thumbnails.py" in frame_file(f) for f in frames):
+        return "render"
+    return "report" if "/reports/" in frame_file(outer) else "calls"
 
 
 def short(frame: str) -> str:
@@ -85,21 +99,36 @@ def short(frame: str) -> str:
     return f"{path}:{name}"
 
 
+def _samples(raw: Path) -> list[str]:
+    """py-spy's lines, `stack count`, rejoined where a process's command line held newlines (xdist workers are
+    started with `python -c` and a multi-line script)."""
+    lines, pending = [], ""
+    for line in raw.read_text(errors="replace").splitlines():
+        pending += line
+        head, _, count = pending.rpartition(" ")
+        if head and count.isdigit():
+            lines.append(pending)
+            pending = ""
+        else:
+            pending += " "
+    return lines
+
+
 def parse(raw: Path) -> tuple[Counter[str], Counter[tuple[str, str]], Counter[str]]:
     buckets: Counter[str] = Counter()
     per_process: Counter[tuple[str, str]] = Counter()
     own_self: Counter[str] = Counter()
-    for line in raw.read_text(errors="replace").splitlines():
+    for line in _samples(raw):
         stack, _, count = line.rpartition(" ")
-        if not stack or not count.isdigit():
-            continue
-        frames = stack.split(";")
-        process = frames[0] if frames[0].startswith("process ") else "process ?"
-        frames = [f for f in frames if not f.startswith(("process ", "thread "))]
+        process = "process ?"
+        while stack.startswith("process "):  # `process PID:"command";` per level (the command may hold ';')
+            end = stack.find('";')
+            process, stack = stack.split(":", 1)[0], stack[end + 2:] if end >= 0 else ""
+        frames = [f for f in stack.split(";") if f and not f.startswith("thread ")]
         bucket, own = classify(frames)
         n = int(count)
         buckets[bucket] += n
-        per_process[(process.split(":", 1)[0], bucket)] += n
+        per_process[(process, bucket)] += n
         if own is not None:
             own_self[short(own)] += n
     return buckets, per_process, own_self
@@ -154,10 +183,11 @@ def main() -> None:
           f"{args.concurrency}: wall {wall:.2f} s, CPU {total / args.rate:.2f} s sampled at {args.rate} Hz; "
           f"load {loads}")
     print(f"{'bucket':20s} {'CPU s':>8s} {'ms/call':>8s}")
-    for bucket in ("restgate: rest", "restgate: render", "litellm", "other", "import"):
+    roles = [f"restgate: {r}" for r in ("calls", "render", "start-up", "report")]
+    for bucket in (*roles, "litellm", "other", "import"):
         print(f"{bucket:20s} {buckets[bucket] / args.rate:8.2f} {buckets[bucket] * per_call:8.3f}")
-    own = buckets["restgate: rest"] + buckets["restgate: render"]
-    print(f"{'restgate own':20s} {own / args.rate:8.2f} {own * per_call:8.3f}   (render + rest; imports apart)")
+    own = sum(buckets[r] for r in roles)
+    print(f"{'restgate own':20s} {own / args.rate:8.2f} {own * per_call:8.3f}   (the four rows above; imports apart)")
     print("per process (CPU s by bucket):")
     for pid in sorted({p for p, _ in per_process}):
         parts = ", ".join(f"{b} {n / args.rate:.2f}" for (p, b), n in sorted(per_process.items()) if p == pid)
