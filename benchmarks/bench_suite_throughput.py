@@ -19,6 +19,7 @@ Children run without PYTHONDONTWRITEBYTECODE (as on a user's machine). Not part 
 
     python benchmarks/bench_suite_throughput.py [--items 150 600 1500] [--concurrency 32 64 64] [--compare]
         [--inspect .venv/bin/inspect] [--repeats 3] [--ceiling] [--plot docs/perf-scale.svg] [--json out.json]
+        [--rest-plus --workers 2]
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ sys.path.insert(0, str(REPO))
 from tests.support.localserver import LocalServer  # noqa: E402
 
 CALLS_PER_ITEM = 4
+REST_PLUS: list[str] = []
+"""`--rest-plus`: ["-m", "rest_plus"] (ten renderings per item; the calls are then what the server served)."""
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
@@ -65,6 +68,7 @@ def run_suite(server: LocalServer, items: int, concurrency: int, workers: int, r
     ]
     if workers:
         command += ["-n", str(workers)]
+    command += REST_PLUS
     server.reset_requests()
     before = load()
     launched = time.monotonic()  # the server stamps arrivals with time.monotonic
@@ -72,7 +76,8 @@ def run_suite(server: LocalServer, items: int, concurrency: int, workers: int, r
     if done.returncode not in (0, 1):
         raise SystemExit(f"the suite run failed with exit code {done.returncode}:\n{done.stdout[-1500:]}")
     arrivals = [r.arrived_s - launched for r in server.requests]
-    return {"items": items, "concurrency": concurrency, "calls": items * CALLS_PER_ITEM,
+    calls = server.request_count if REST_PLUS else items * CALLS_PER_ITEM
+    return {"items": items, "concurrency": concurrency, "calls": calls,
             "served": server.request_count, "wall": wall, "first": min(arrivals), "last": max(arrivals),
             "load": round((before + load()) / 2, 2), "peak": peak_in_flight(arrivals, server.latency_s)}
 
@@ -196,6 +201,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, nargs="+", default=[32], help="one, or one per --items")
     parser.add_argument("--latency", type=float, default=0.3)
     parser.add_argument("--workers", type=int, default=0, help="pytest-xdist workers (0: none)")
+    parser.add_argument("--rest-plus", action="store_true", help="REST+ (-m rest_plus): ten renderings per item")
     parser.add_argument("--compare", action="store_true", help="aiohttp, litellm, inspect_ai beside the suite")
     parser.add_argument("--inspect", default=None, help="path of inspect_ai's `inspect` command")
     parser.add_argument("--repeats", type=int, default=3)
@@ -203,6 +209,8 @@ def main() -> None:
     parser.add_argument("--plot", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
+    if args.rest_plus:
+        REST_PLUS.extend(["-m", "rest_plus"])
     if len(args.concurrency) == 1:
         args.concurrency = args.concurrency * len(args.items)
     if len(args.concurrency) != len(args.items):
