@@ -15,7 +15,9 @@ is put in one bucket by its stack (C code that releases the GIL, such as PNG com
 - `other`: neither in the stack (pytest and xdist machinery, the asyncio loop itself, the interpreter's gc).
 
 It prints ms of CPU per call for each bucket, per process, and the repository's own functions by self time
-(the innermost repository frame). Not part of the test run.
+(the innermost repository frame): the kernel's count of the run's CPU seconds, shared out in proportion to the
+samples (on a loaded machine the samples alone also count the time a thread holding the GIL waits for a core).
+Not part of the test run.
 
     python benchmarks/cpu_per_call.py [--items 1500] [--concurrency 64] [--workers 0] [--rest-plus]
         [--latency 0.3] [--rate 100] [--top 25] [--keep FILE]
@@ -134,12 +136,21 @@ def parse(raw: Path) -> tuple[Counter[str], Counter[tuple[str, str]], Counter[st
     return buckets, per_process, own_self
 
 
-def run(args: argparse.Namespace, raw: Path, report_dir: Path) -> tuple[float, int]:
+RUSAGE = ("import resource, subprocess, sys; code = subprocess.call(sys.argv[2:]); "
+          "r = resource.getrusage(resource.RUSAGE_CHILDREN); "
+          "open(sys.argv[1], 'w').write(str(r.ru_utime + r.ru_stime)); sys.exit(code)")
+"""The profiled command's parent: it writes the CPU seconds the run's processes used (the kernel's count, not
+the samples' count, which on a loaded machine also counts a thread holding the GIL while it waits for a core)."""
+
+
+def run(args: argparse.Namespace, raw: Path, report_dir: Path) -> tuple[float, int, float]:
+    cpu_file = raw.with_suffix(".cpu")
     with LocalServer(reply=canned, latency_s=args.latency, validate=True) as server:
         command = [
             shutil.which("py-spy") or "py-spy", "record", "--format", "raw", "--full-filenames", "--subprocesses",
             "-r", str(args.rate), "-o", str(raw), *(["--gil"] if args.gil else []), "--",
-            sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--model=openai/bench",
+            sys.executable, "-c", RUSAGE, str(cpu_file), sys.executable, "-m", "pytest", "-q", "-p",
+            "no:cacheprovider", "--model=openai/bench",
             f"--api-base={server.base_url}", f"--limit={args.items}",
             f"--concurrency={args.concurrency}", "--response-cache=off", f"--report-dir={report_dir}",
         ]
@@ -153,7 +164,7 @@ def run(args: argparse.Namespace, raw: Path, report_dir: Path) -> tuple[float, i
         if done.returncode not in (0, 1) or not raw.exists():
             raise SystemExit(f"the profiled run failed ({done.returncode}):\n{done.stdout[-1500:]}"
                              f"{done.stderr[-1500:]}")
-        return wall, server.request_count
+        return wall, server.request_count, float(cpu_file.read_text())
 
 
 def main() -> None:
@@ -172,29 +183,30 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "stacks.txt"
         before = os.getloadavg()[0]
-        wall, calls = run(args, raw, Path(tmp) / "reports")
+        wall, calls, cpu = run(args, raw, Path(tmp) / "reports")
         loads = f"{before:.2f}-{os.getloadavg()[0]:.2f}"
         if args.keep:
             shutil.copy(raw, args.keep)
         buckets, per_process, own_self = parse(raw)
-    per_call = 1000.0 / args.rate / max(calls, 1)
     total = sum(buckets.values())
+    per_call = 1000.0 * cpu / max(total, 1) / max(calls, 1)  # a sample's share of the kernel's CPU seconds
     print(f"{args.items} items{' REST+' if args.rest_plus else ''}, {calls} calls, -n {args.workers}, concurrency "
-          f"{args.concurrency}: wall {wall:.2f} s, CPU {total / args.rate:.2f} s sampled at {args.rate} Hz; "
-          f"load {loads}")
+          f"{args.concurrency}: wall {wall:.2f} s, CPU {cpu:.2f} s (kernel's count; {total / args.rate:.2f} s "
+          f"sampled at {args.rate} Hz, shared out in proportion); load {loads}")
     print(f"{'bucket':20s} {'CPU s':>8s} {'ms/call':>8s}")
     roles = [f"restgate: {r}" for r in ("calls", "render", "start-up", "report")]
     for bucket in (*roles, "litellm", "other", "import"):
-        print(f"{bucket:20s} {buckets[bucket] / args.rate:8.2f} {buckets[bucket] * per_call:8.3f}")
+        print(f"{bucket:20s} {buckets[bucket] * per_call * calls / 1000:8.2f} {buckets[bucket] * per_call:8.3f}")
     own = sum(buckets[r] for r in roles)
-    print(f"{'restgate own':20s} {own / args.rate:8.2f} {own * per_call:8.3f}   (the four rows above; imports apart)")
+    print(f"{'restgate own':20s} {own * per_call * calls / 1000:8.2f} {own * per_call:8.3f}   (the four rows above)")
     print("per process (CPU s by bucket):")
     for pid in sorted({p for p, _ in per_process}):
-        parts = ", ".join(f"{b} {n / args.rate:.2f}" for (p, b), n in sorted(per_process.items()) if p == pid)
+        parts = ", ".join(f"{b} {n * per_call * calls / 1000:.2f}" for (p, b), n in sorted(per_process.items())
+                          if p == pid)
         print(f"  {pid}: {parts}")
     print(f"restgate's own functions by self time (innermost repository frame), top {args.top}:")
     for name, n in own_self.most_common(args.top):
-        print(f"  {n * per_call:7.3f} ms/call  {n / args.rate:6.2f} s  {name}")
+        print(f"  {n * per_call:7.3f} ms/call  {n * per_call * calls / 1000:6.2f} s  {name}")
 
 
 if __name__ == "__main__":
