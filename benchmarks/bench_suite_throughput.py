@@ -19,6 +19,7 @@ Children run without PYTHONDONTWRITEBYTECODE (as on a user's machine). Not part 
 
     python benchmarks/bench_suite_throughput.py [--items 150 600 1500] [--concurrency 32 64 64] [--compare]
         [--inspect .venv/bin/inspect] [--repeats 3] [--ceiling] [--plot docs/perf-scale.svg] [--json out.json]
+        [--rest-plus --workers 2]
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ sys.path.insert(0, str(REPO))
 from tests.support.localserver import LocalServer  # noqa: E402
 
 CALLS_PER_ITEM = 4
+REST_PLUS: list[str] = []
+"""`--rest-plus`: ["-m", "rest_plus"] (ten renderings per item; the calls are then what the server served)."""
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
@@ -65,6 +68,7 @@ def run_suite(server: LocalServer, items: int, concurrency: int, workers: int, r
     ]
     if workers:
         command += ["-n", str(workers)]
+    command += REST_PLUS
     server.reset_requests()
     before = load()
     launched = time.monotonic()  # the server stamps arrivals with time.monotonic
@@ -72,9 +76,21 @@ def run_suite(server: LocalServer, items: int, concurrency: int, workers: int, r
     if done.returncode not in (0, 1):
         raise SystemExit(f"the suite run failed with exit code {done.returncode}:\n{done.stdout[-1500:]}")
     arrivals = [r.arrived_s - launched for r in server.requests]
-    return {"items": items, "concurrency": concurrency, "calls": items * CALLS_PER_ITEM,
+    calls = server.request_count if REST_PLUS else items * CALLS_PER_ITEM
+    return {"items": items, "concurrency": concurrency, "calls": calls,
             "served": server.request_count, "wall": wall, "first": min(arrivals), "last": max(arrivals),
-            "load": round((before + load()) / 2, 2)}
+            "load": round((before + load()) / 2, 2), "peak": peak_in_flight(arrivals, server.latency_s)}
+
+
+def peak_in_flight(arrivals: list[float], latency: float) -> int:
+    """The most requests the server held at once (each is held `latency` from its arrival): whether the suite
+    reached its --concurrency at all."""
+    events = sorted([(t, 1) for t in arrivals] + [(t + latency, -1) for t in arrivals], key=lambda e: (e[0], e[1]))
+    held = peak = 0
+    for _, step in events:
+        held += step
+        peak = max(peak, held)
+    return peak
 
 
 def record_payloads(server: LocalServer, path: Path) -> Path:
@@ -107,7 +123,8 @@ def describe(run: dict[str, Any], latency: float) -> str:
     return (f"items {run['items']:5d} calls {run['calls']:5d} (served {run['served']}) conc {run['concurrency']:3d}: "
             f"wall {run['wall']:6.2f} s, limit {ideal:6.2f} s, {run['wall'] / ideal:5.2f}x; start-up "
             f"{run['first']:5.2f} s, call phase {phase:6.2f} s ({phase / ideal:4.2f}x), wrap-up "
-            f"{run['wall'] - run['last'] - latency:5.2f} s; overhead {per_call:5.2f} ms/call; load {run['load']}"
+            f"{run['wall'] - run['last'] - latency:5.2f} s; in flight: mean {run['calls'] * latency / phase:4.1f}, "
+            f"peak {run.get('peak', 0)}; overhead {per_call:5.2f} ms/call; load {run['load']}"
             + (f"; bare litellm {run['litellm']:6.2f} s ({run['litellm'] / ideal:4.2f}x), suite / bare litellm "
                f"{run['wall'] / run['litellm']:4.2f}" if "litellm" in run else ""))
 
@@ -184,6 +201,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, nargs="+", default=[32], help="one, or one per --items")
     parser.add_argument("--latency", type=float, default=0.3)
     parser.add_argument("--workers", type=int, default=0, help="pytest-xdist workers (0: none)")
+    parser.add_argument("--rest-plus", action="store_true", help="REST+ (-m rest_plus): ten renderings per item")
     parser.add_argument("--compare", action="store_true", help="aiohttp, litellm, inspect_ai beside the suite")
     parser.add_argument("--inspect", default=None, help="path of inspect_ai's `inspect` command")
     parser.add_argument("--repeats", type=int, default=3)
@@ -191,12 +209,15 @@ def main() -> None:
     parser.add_argument("--plot", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
+    if args.rest_plus:
+        REST_PLUS.extend(["-m", "rest_plus"])
     if len(args.concurrency) == 1:
         args.concurrency = args.concurrency * len(args.items)
     if len(args.concurrency) != len(args.items):
         raise SystemExit("--concurrency takes one value, or one per --items")
     result: dict[str, Any] = {"latency": args.latency, "cores": os.cpu_count()}
-    with tempfile.TemporaryDirectory() as tmp, LocalServer(reply=canned, latency_s=args.latency) as server:
+    server = LocalServer(reply=canned, latency_s=args.latency, validate=True)  # decodes and checks every request
+    with tempfile.TemporaryDirectory() as tmp, server:
         if args.compare:
             result["compare"] = compare(server, args, Path(tmp))
         runs = []

@@ -12,6 +12,7 @@ dependency. It answers with the reference model unless another reply function is
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import itertools
 import json
@@ -111,6 +112,8 @@ class _State:
     in_flight: int = 0
     peak_in_flight: int = 0
     """The most chat requests held at once: how tests see overlap without timing anything."""
+    validate: bool = False
+    """Check every chat request as a real server does (`check_request`) and answer 400 to a bad one."""
 
 
 @dataclass
@@ -136,6 +139,46 @@ class TokenBucket:
             self.tokens -= 1.0
             return 0.0
         return (1.0 - self.tokens) / self.rate
+
+
+ROLES = frozenset({"system", "developer", "user", "assistant", "tool"})
+
+
+def check_request(body: Any) -> str | None:
+    """What a real server would refuse in a chat request, or None: every message's role and content parts
+    checked, and every image decoded from its base64 data URI to a PNG or JPEG (the CPU a real server spends
+    on each request body before the model sees it)."""
+    if not isinstance(body, dict) or not isinstance(body.get("messages"), list) or not body["messages"]:
+        return "body must be JSON with a non-empty 'messages' list"
+    if not isinstance(body.get("model"), str):
+        return "'model' must be a string"
+    for message in body["messages"]:
+        if not isinstance(message, dict) or message.get("role") not in ROLES:
+            return f"bad message (role must be one of {sorted(ROLES)})"
+        content = message.get("content")
+        for part in [{"type": "text", "text": content}] if isinstance(content, str) else content or [None]:
+            if problem := _check_part(part):
+                return problem
+    return None
+
+
+def _check_part(part: Any) -> str | None:
+    if not isinstance(part, dict):
+        return "a content part must be an object"
+    if part.get("type") == "text":
+        return None if isinstance(part.get("text"), str) else "a text part needs a string 'text'"
+    if part.get("type") != "image_url":
+        return f"unknown content part type {part.get('type')!r}"
+    image = part.get("image_url")
+    url = image.get("url") if isinstance(image, dict) else image
+    head, _, data = str(url).partition(",")
+    if not head.startswith("data:image/") or not head.endswith(";base64"):
+        return "an image_url must be a base64 data URI"
+    try:
+        raw = base64.b64decode(data, validate=True)
+    except ValueError:
+        return "an image's base64 does not decode"
+    return None if raw.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8")) else "an image is neither PNG nor JPEG"
 
 
 def _reference_reply(messages: list[dict[str, Any]]) -> str:
@@ -233,6 +276,9 @@ class _Handler(BaseHTTPRequestHandler):
             body: Any = json.loads(raw)
         except ValueError:
             body = raw
+        if state.validate and (problem := check_request(body)) is not None:
+            self._error(400, problem, "invalid_request_error")
+            return
         with state.lock:
             fault = state.fault
             wait = state.bucket.take(time.monotonic()) if state.bucket is not None else 0.0
@@ -438,8 +484,9 @@ class LocalServer:
         fault: Fault | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        validate: bool = False,
     ) -> None:
-        self._state = _State(reply=reply, latency_s=latency_s)
+        self._state = _State(reply=reply, latency_s=latency_s, validate=validate)
         if admit_per_s is not None:  # token-bucket admission: at most `admit_per_s` answered requests a second
             self._state.bucket = TokenBucket(admit_per_s, burst if burst is not None else max(1.0, admit_per_s / 10))
         self._address = (host, port)
@@ -578,7 +625,7 @@ def echo_reply(messages: list[dict[str, Any]]) -> str:
     return ""
 
 
-__all__ = ["Fault", "LocalServer", "ReceivedRequest", "echo_reply", "main"]
+__all__ = ["Fault", "LocalServer", "ReceivedRequest", "check_request", "echo_reply", "main"]
 
 if __name__ == "__main__":
     main()
