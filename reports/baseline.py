@@ -9,13 +9,12 @@ from __future__ import annotations
 import json
 import math
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from pytest_restgate.reports.gates import GateResult, check_count
 from pytest_restgate.reports.prechecks import check_units
 
 
@@ -104,20 +103,8 @@ def rate_difference(previous: list[dict[str, Any]], current: list[dict[str, Any]
             "difference": diff, "interval": [low, high], "method": "Newcombe hybrid score (Wilson), 95%"}
 
 
-def regression_gate(regression: dict[str, Any], max_regressions: int) -> GateResult:
-    """Flips on matched units; with none matched, the rates: fail when RER is lower with 95% confidence."""
-    rates = regression.get("rates")
-    if regression.get("n_compared", 0) == 0:
-        if rates is None:
-            return GateResult("max-regressions", float(max_regressions), None, False,
-                              note="no unit in common with the baseline and no scored unit to compare rates")
-        low, high = rates["interval"]
-        ok = high >= 0
-        return GateResult(
-            "max-regressions", float(max_regressions), rates["difference"], ok,
-            note=(f"no unit in common with the baseline (different items or seed): compared rates instead, "
-                  f"RER {rates['current']:.4f} (n={rates['n_current']}) vs {rates['previous']:.4f} "
-                  f"(n={rates['n_previous']}), difference {rates['difference']:+.4f} "
-                  f"[{low:+.4f}, {high:+.4f}] 95% Newcombe; " + ("not significantly lower" if ok else
-                                                                 "significantly lower")))
-    return check_count("max-regressions", len(regression["newly_inconsistent"]), max_regressions)
+def regression_of(baseline: Mapping[str, Any], summary: Mapping[str, Any]) -> dict[str, Any]:
+    """Flips against the baseline, matched by unit content digest (never by display id)."""
+    from pytest_restgate.reports.metrics import regressions  # pandas: only at the end of a run
+
+    return compare_units(baseline["units"], summary["units"], regressions)
