@@ -15,7 +15,9 @@ from typing import Any
 
 import pytest
 
+from pytest_restgate.core.summary import UNITS_FILE
 from pytest_restgate.reports.prechecks import check_units
+from pytest_restgate.reports.summaryfile import with_units
 
 
 def load_baseline(path: Path) -> dict[str, Any]:
@@ -36,6 +38,11 @@ def load_baseline(path: Path) -> dict[str, Any]:
         raise pytest.UsageError(f"--baseline {path}: JSON nested too deeply; give a summary.json") from None
     except OSError as exc:
         raise pytest.UsageError(f"--baseline {path}: cannot read it ({exc.strerror or exc})") from None
+    try:
+        data = with_units(path, data) if isinstance(data, dict) else data
+    except ValueError as exc:
+        raise pytest.UsageError(f"--baseline {path}: {exc}; give a run folder's summary.json with its "
+                                f"{UNITS_FILE}, or a --save-baseline file") from None
     if not isinstance(data, dict) or not isinstance(data.get("units"), list):
         raise pytest.UsageError(
             f"--baseline {path}: no 'units' list; give a restgate summary.json or a --save-baseline file"
@@ -45,10 +52,16 @@ def load_baseline(path: Path) -> dict[str, Any]:
 
 
 def save_baseline(summary_path: Path, target: Path) -> None:
-    """Copy this run's summary (atomically) to where the next release will compare against it."""
+    """Copy this run's summary (atomically) to where the next release will compare against it: one file, with
+    the unit rows inline that a run folder keeps beside its summary.json (reports/summaryfile.py)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
-    shutil.copyfile(summary_path, tmp)
+    data = json.loads(summary_path.read_text(encoding="utf-8"))
+    if isinstance(data, dict) and data.get("units_file"):
+        whole = {k: v for k, v in with_units(summary_path, data).items() if k not in ("units_file", "units_count")}
+        tmp.write_text(json.dumps(whole, indent=2, ensure_ascii=False), encoding="utf-8")
+    else:
+        shutil.copyfile(summary_path, tmp)
     tmp.replace(target)
 
 

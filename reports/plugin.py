@@ -7,7 +7,6 @@ the `Results` object does the controller's work and is registered only on the co
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Generator
@@ -145,9 +144,9 @@ class Results:
             self.summary["baseline"] = {"path": str(self.spec.baseline), **self.regression}
         self.gates = judge(self.spec, self.summary, self.regression)
         settle(self.spec, self.summary, self.gates)
-        from pytest_restgate.reports.many.pages import write_page  # atomic, as `restgate merge` writes its summary.json
+        from pytest_restgate.reports.summaryfile import write_summary  # atomic, as `restgate merge` writes its own
 
-        path = write_page(self.run_dir / "summary.json", json.dumps(self.summary, indent=2, ensure_ascii=False))
+        path = write_summary(self.run_dir, self.summary)
         mark_finished(self.run_dir)
         target = self.config.getoption("--save-baseline")
         if target is not None and self.completeness.complete:

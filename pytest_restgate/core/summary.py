@@ -17,6 +17,9 @@ from typing import Any
 from pytest_restgate.core.records import ANSWER_MODALITIES
 
 SCHEMA = "restgate-summary/1"
+UNITS_FILE = "units.jsonl"
+"""Where a run folder keeps its unit rows, one JSON object a line, beside summary.json (`units_file` names it):
+at 15,000 units (REST+ at 1,500 items) the rows are about 8 MB, the rest of the summary about 20 KB."""
 UNIT_KEY: tuple[str, ...] = ("item_id", "dataset", "style", "strategy")
 UNIT_COLUMNS: tuple[str, ...] = (
     *UNIT_KEY, "gold",
@@ -28,7 +31,7 @@ UNIT_FLAGS = ("consistent", "errored", "incomplete")
 SHAPES: dict[str, type | tuple[type, ...]] = {
     "run": dict, "metrics": dict, "units": list, "usage": dict, "started": str, "errors": list,
     "complete": bool, "gate_passed": (bool, type(None)), "gates": list, "evidence": dict, "plan": dict,
-    "selection": dict, "tests": dict,
+    "selection": dict, "tests": dict, "units_file": str,
 }
 """The summary's top-level fields the views read, and the type each must have when present."""
 Figures = Mapping[str, float | int | None]
@@ -143,6 +146,8 @@ class Summary:
     """The report's path relative to the run folder (None: the run wrote none)."""
     rebuilt_from: str | None = None
     shards: int | None = None
+    units_file: str | None = None
+    """The file beside summary.json holding the unit rows (None: a summary written with its rows inline)."""
 
     def with_model(self, model: str) -> Summary:
         """The same summary naming another --model alias (a rebuilt run named after its finished twin)."""
@@ -213,8 +218,16 @@ def from_json(doc: Mapping[str, Any]) -> Summary:
         errors=tuple(doc.get("errors") or ()), skipped=tuple(doc.get("skipped") or ()),
         selection=doc.get("selection") or {}, gate_passed=doc.get("gate_passed"), gated=bool(doc.get("gates")),
         verdict=doc.get("verdict"), report_html=doc.get("report_html", "report.html"),
-        rebuilt_from=doc.get("rebuilt_from"), shards=_int(doc.get("shards")),
+        rebuilt_from=doc.get("rebuilt_from"), shards=_int(doc.get("shards")), units_file=doc.get("units_file"),
     )
+
+
+def split_units(doc: Mapping[str, Any]) -> tuple[dict[str, Any], list[Any]]:
+    """The built document as it is written: summary.json without the unit rows (naming `UNITS_FILE` and their
+    count), and the rows for that file."""
+    units = list(doc.get("units") or [])
+    head = {k: v for k, v in doc.items() if k != "units"}
+    return {**head, "units_file": UNITS_FILE, "units_count": len(units)}, units
 
 
 def _figures(block: Any) -> bool:
@@ -239,6 +252,7 @@ def problems(doc: Mapping[str, Any]) -> list[str]:
     wrong += [k for k in ("started", "incomplete_reason", "primary_strategy", "report_html", "rebuilt_from")
               if doc.get(k) is not None and not isinstance(doc[k], str)]
     wrong += ["units"] if any(unit_problem(u, UNIT_KEY) for u in doc.get("units") or []) else []
+    wrong += ["units_file"] if doc.get("units_file") not in (None, UNITS_FILE) else []  # never a path elsewhere
     return wrong
 
 
@@ -256,5 +270,5 @@ def unit_problem(unit: Any, columns: Sequence[str]) -> str | None:
     return f"has a wrong type in {', '.join(wrong)}" if wrong else None
 
 
-__all__ = ["SCHEMA", "UNIT_COLUMNS", "UNIT_KEY", "Completeness", "Evidence", "Metrics", "Plan", "RunBlock",
-           "Summary", "Tests", "Usage", "from_json", "problems", "unit_problem"]
+__all__ = ["SCHEMA", "UNITS_FILE", "UNIT_COLUMNS", "UNIT_KEY", "Completeness", "Evidence", "Metrics", "Plan",
+           "RunBlock", "Summary", "Tests", "Usage", "from_json", "problems", "split_units", "unit_problem"]

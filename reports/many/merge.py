@@ -33,6 +33,7 @@ from pytest_restgate.reports.many.shardcheck import (
 )
 from pytest_restgate.reports.noise import MIN_REPEATS
 from pytest_restgate.reports.summary import build_summary
+from pytest_restgate.reports.summaryfile import write_summary
 
 __all__ = ["MergeError", "check_shards", "merge", "merged_report"]
 
@@ -92,7 +93,7 @@ def merge(folders: list[Path], out: Path, spec: GateSpec) -> tuple[dict[str, Any
     out.mkdir(parents=True, exist_ok=True)
     with (out / "results.jsonl").open("w", encoding="utf-8") as fh:
         fh.writelines(json.dumps(r) + "\n" for r in records)
-    write_page(out / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False))
+    write_summary(out, summary)
     from pytest_restgate.reports.many.livepage import merged_live_page  # the live page, every shard's tests
     from pytest_restgate.reports.many.runs import report_of
 

@@ -180,8 +180,10 @@ def paper_figures(run: Run) -> dict[str, Any]:
 def unit_frame(run: Run, *, primary_only: bool = True) -> pd.DataFrame:
     """The run's units (summary.json `units`, else rebuilt from results.jsonl), restricted by default to the
     primary strategy and, for REST+ runs, the default rendering: the units the paper's figures are about."""
-    rows = run.summary.units
-    frame = pd.DataFrame(list(rows)) if rows else units(
+    from pytest_restgate.reports.summaryfile import unit_rows  # summaryfile imports this package's folders
+
+    rows = unit_rows(run.path, run.summary)
+    frame = pd.DataFrame(rows) if rows else units(
         pd.DataFrame(figure_records(run.records()), columns=list(Record.__annotations__)))
     if frame.empty or not primary_only:
         return frame
