@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pytest_restgate.core.summary import UNITS_FILE, Summary, split_units
+from pytest_restgate.core.summary import UNIT_KEY, UNITS_FILE, Summary, split_units, unit_problem
 from pytest_restgate.reports.many.folders import read_jsonl
 from pytest_restgate.reports.many.pages import write_page
 
@@ -28,10 +28,16 @@ def write_summary(run_dir: Path, doc: dict[str, Any]) -> Path:
 
 
 def unit_rows(run_dir: Path, summary: Summary) -> list[dict[str, Any]]:
-    """The run's unit rows: from the file its summary names, or inline in a summary written before the split."""
-    if summary.units_file:
-        return read_jsonl(run_dir / summary.units_file)
-    return [dict(u) for u in summary.units]
+    """The run's unit rows: from the file its summary names, or inline in a summary written before the split.
+    A row of the wrong shape is a ValueError naming the file (the `restgate` commands print it as one line)."""
+    if not summary.units_file:
+        return [dict(u) for u in summary.units]
+    rows = read_jsonl(run_dir / summary.units_file)
+    for n, row in enumerate(rows):
+        problem = unit_problem(row, UNIT_KEY)
+        if problem:
+            raise ValueError(f"{run_dir / summary.units_file}: unit row {n} {problem}; rerun, or remove the folder")
+    return rows
 
 
 def with_units(summary_path: Path, data: dict[str, Any]) -> dict[str, Any]:

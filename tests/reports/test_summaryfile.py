@@ -55,3 +55,10 @@ def test_a_summary_whose_rows_are_gone_is_no_baseline(tmp_path: Path, damage: st
         rows.write_text(rows.read_text().splitlines(keepends=True)[0])
     with pytest.raises(pytest.UsageError, match=f"--baseline {folder / 'summary.json'}: .*{UNITS_FILE}"):
         load_baseline(folder / "summary.json")
+
+
+def test_a_unit_row_of_the_wrong_shape_is_one_error_naming_the_file(tmp_path: Path) -> None:
+    folder, _ = _folder(tmp_path)
+    (folder / UNITS_FILE).write_text('{"item_id": 5}\n')
+    with pytest.raises(ValueError, match=f"{UNITS_FILE}: unit row 0 lacks dataset"):
+        unit_frame(load_run(folder))
