@@ -9,14 +9,15 @@ from __future__ import annotations
 import json
 import math
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from pytest_restgate.reports.gates import GateResult, check_count
+from pytest_restgate.core.summary import UNITS_FILE
 from pytest_restgate.reports.prechecks import check_units
+from pytest_restgate.reports.summaryfile import with_units
 
 
 def load_baseline(path: Path) -> dict[str, Any]:
@@ -37,6 +38,11 @@ def load_baseline(path: Path) -> dict[str, Any]:
         raise pytest.UsageError(f"--baseline {path}: JSON nested too deeply; give a summary.json") from None
     except OSError as exc:
         raise pytest.UsageError(f"--baseline {path}: cannot read it ({exc.strerror or exc})") from None
+    try:
+        data = with_units(path, data) if isinstance(data, dict) else data
+    except ValueError as exc:
+        raise pytest.UsageError(f"--baseline {path}: {exc}; give a run folder's summary.json with its "
+                                f"{UNITS_FILE}, or a --save-baseline file") from None
     if not isinstance(data, dict) or not isinstance(data.get("units"), list):
         raise pytest.UsageError(
             f"--baseline {path}: no 'units' list; give a restgate summary.json or a --save-baseline file"
@@ -46,10 +52,16 @@ def load_baseline(path: Path) -> dict[str, Any]:
 
 
 def save_baseline(summary_path: Path, target: Path) -> None:
-    """Copy this run's summary (atomically) to where the next release will compare against it."""
+    """Copy this run's summary (atomically) to where the next release will compare against it: one file, with
+    the unit rows inline that a run folder keeps beside its summary.json (reports/summaryfile.py)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
-    shutil.copyfile(summary_path, tmp)
+    data = json.loads(summary_path.read_text(encoding="utf-8"))
+    if isinstance(data, dict) and data.get("units_file"):
+        whole = {k: v for k, v in with_units(summary_path, data).items() if k not in ("units_file", "units_count")}
+        tmp.write_text(json.dumps(whole, indent=2, ensure_ascii=False), encoding="utf-8")
+    else:
+        shutil.copyfile(summary_path, tmp)
     tmp.replace(target)
 
 
@@ -104,20 +116,8 @@ def rate_difference(previous: list[dict[str, Any]], current: list[dict[str, Any]
             "difference": diff, "interval": [low, high], "method": "Newcombe hybrid score (Wilson), 95%"}
 
 
-def regression_gate(regression: dict[str, Any], max_regressions: int) -> GateResult:
-    """Flips on matched units; with none matched, the rates: fail when RER is lower with 95% confidence."""
-    rates = regression.get("rates")
-    if regression.get("n_compared", 0) == 0:
-        if rates is None:
-            return GateResult("max-regressions", float(max_regressions), None, False,
-                              note="no unit in common with the baseline and no scored unit to compare rates")
-        low, high = rates["interval"]
-        ok = high >= 0
-        return GateResult(
-            "max-regressions", float(max_regressions), rates["difference"], ok,
-            note=(f"no unit in common with the baseline (different items or seed): compared rates instead, "
-                  f"RER {rates['current']:.4f} (n={rates['n_current']}) vs {rates['previous']:.4f} "
-                  f"(n={rates['n_previous']}), difference {rates['difference']:+.4f} "
-                  f"[{low:+.4f}, {high:+.4f}] 95% Newcombe; " + ("not significantly lower" if ok else
-                                                                 "significantly lower")))
-    return check_count("max-regressions", len(regression["newly_inconsistent"]), max_regressions)
+def regression_of(baseline: Mapping[str, Any], summary: Mapping[str, Any]) -> dict[str, Any]:
+    """Flips against the baseline, matched by unit content digest (never by display id)."""
+    from pytest_restgate.reports.metrics import regressions  # pandas: only at the end of a run
+
+    return compare_units(baseline["units"], summary["units"], regressions)

@@ -56,9 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     merge = command("merge", "combine shard run folders (--shard=K/N) into one run folder and gate it once")
     merge.add_argument("runs", nargs="+", metavar="RUN", help="the shard run folders, one per shard")
     merge.add_argument("--out", type=Path, required=True, help="the merged run folder to create")
-    from pytest_restgate.reports.judge import add_gate_options
+    from pytest_restgate.core.judge import add_gate_options
 
-    add_gate_options(merge.add_argument)  # the live run's gate options, one help text (reports/judge.py)
+    add_gate_options(merge.add_argument)  # the live run's gate options, one help text (pytest_restgate/core/judge.py)
     merge.add_argument("--md-summary", type=Path, default=None, help="append the verdict and figures as markdown "
                        "to FILE (default: $GITHUB_STEP_SUMMARY when set)")
     for p in (runs, comp, board, trend):
@@ -195,7 +195,7 @@ def _trend(args: argparse.Namespace, report_dir: Path) -> int:
 def _merge(args: argparse.Namespace, report_dir: Path) -> int:
     import pytest
 
-    from pytest_restgate.reports.judge import GateSpec
+    from pytest_restgate.core.judge import GateSpec
     from pytest_restgate.reports.many.merge import merge
 
     try:  # the gate parsers speak pytest's language
@@ -209,9 +209,9 @@ def _merge(args: argparse.Namespace, report_dir: Path) -> int:
 
     for line in summary_lines(summary, gates, summary.get("baseline"), str(args.out)):
         print(line)
-    from pytest_restgate.reports.judge import passes
+    from pytest_restgate.core.judge import passes
 
-    # the exit status is the one judge's (reports/judge.py); the verdict reads it as every surface does
+    # the exit status is the one judge's (pytest_restgate/core/judge.py); the verdict reads it as every surface does
     verdict = release_verdict(summary, 0 if passes(spec, summary, gates) else 1)
     publish_markdown(args.md_summary, summary, verdict)
     print(f"merged {summary.get('shards')} shards: {args.out}")

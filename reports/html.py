@@ -10,11 +10,11 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
+from pytest_restgate.core.gates import GateResult
 from pytest_restgate.core.records import ANSWER_MODALITIES
 from pytest_restgate.core.untrusted import printable
 from pytest_restgate.reports.cells import html_cell as _fmt
 from pytest_restgate.reports.fidelity import fidelity_html
-from pytest_restgate.reports.gates import GateResult
 from pytest_restgate.reports.noise import noise_html, repeat_cells
 
 MAX_RESPONSE_CHARS = 4000

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from pytest_restgate.core.records import ANSWER_MODALITIES
 from pytest_restgate.core.untrusted import printable
 from pytest_restgate.reports.release import ReleaseVerdict
 
@@ -55,7 +56,7 @@ def metric_table(summary: Mapping[str, Any]) -> list[str]:
     rows = []
     for name, m, ci in groups:
         rows.append([cell(name), str(m.get("n", 0)), *(share(m.get(k), ci.get(k)) for k, _ in METRICS),
-                     *(share(m.get(f"acc_{x}")) for x in ("text", "image", "mixed")), str(m.get("n_errors", 0))])
+                     *(share(m.get(f"acc_{x}")) for x in ANSWER_MODALITIES), str(m.get("n_errors", 0))])
     head = ["dataset", "n", *(f"{label} [95% CI]" for _, label in METRICS), "acc text", "acc image", "acc mixed",
             "errors"]
     return table(head, rows)
@@ -81,7 +82,7 @@ def inconsistent_section(summary: Mapping[str, Any], top: int = TOP_ITEMS) -> li
     if not found:
         return ["No inconsistent item."]
     rows = [[cell(u.get("item_id")), cell(u.get("style")), *(cell(u.get(f"answer_{m}"), 40) for m in
-             ("text", "image", "mixed")), cell(u.get("gold"), 40),
+             ANSWER_MODALITIES), cell(u.get("gold"), 40),
              "–" if u.get("ocr_cer") is None else f"{float(u['ocr_cer']):.3f}"] for u in found[:top]]
     more = [f"… and {len(found) - top} more (results.jsonl has every answer)"] if len(found) > top else []
     return [*table(["item", "style", "text", "image", "mixed", "gold", "OCR CER"], rows), *more]

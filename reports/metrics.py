@@ -17,13 +17,8 @@ import numpy as np
 import pandas as pd
 
 from pytest_restgate.core.records import ANSWER_MODALITIES, OCR_OK, StyleFacts
+from pytest_restgate.core.summary import UNIT_COLUMNS, UNIT_KEY
 
-UNIT_KEY: tuple[str, ...] = ("item_id", "dataset", "style", "strategy")
-UNIT_COLUMNS: tuple[str, ...] = (
-    *UNIT_KEY, "gold",
-    *(f"answer_{m}" for m in ANSWER_MODALITIES), *(f"correct_{m}" for m in ANSWER_MODALITIES),
-    "ocr_cer", "ocr_correct", "consistent", "solved_any", "solved_all", "errored", "incomplete",
-)
 RATES: tuple[str, ...] = ("rer", "mmc", "cfr", *(f"acc_{m}" for m in ANSWER_MODALITIES))
 CER_STATS: tuple[str, ...] = ("cer_mean", "cer_median", "ocr_exact_share")
 AVERAGED: tuple[str, ...] = (*RATES, *CER_STATS, *(OCR_OK + k for k in RATES))

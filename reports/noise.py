@@ -28,16 +28,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from html import escape
 from typing import Any
 
+from pytest_restgate.core.gates import NOISE_FIGURE
 from pytest_restgate.core.repeats import ALPHA, MODALITIES, RepeatVerdict, judge_repeats, noise_rer
 from pytest_restgate.reports.cells import text_figure as _f
-from pytest_restgate.reports.gates import OVERALL, GateResult, parse_scoped_shares
 
-OPTION = "--max-rer-below-noise"
-FIGURE = "rer_below_noise"
 MIN_REPEATS = 3
 """The noise floor needs three text answers per item."""
 UnitKey = tuple[str, str, str]
@@ -107,10 +104,10 @@ def _block(keyed: Sequence[tuple[UnitKey, RepeatVerdict]]) -> dict[str, Any]:
         "n_noise": len(with_floor),
         "rer_expected": _mean([v.expected_rer for v in verdicts]),
         "rer_noise": _mean([v.noise_rer for v in verdicts]),
-        FIGURE: shortfall["mean_diff"],
-        FIGURE + "_ci": None if ci is None else [ci[0], ci[1]],
-        FIGURE + "_ci_method": "t over items with a pseudo-item at -1 and at 1 (reports/clustered.py)",
-        FIGURE + "_p": shortfall["p_value"],
+        NOISE_FIGURE: shortfall["mean_diff"],
+        NOISE_FIGURE + "_ci": None if ci is None else [ci[0], ci[1]],
+        NOISE_FIGURE + "_ci_method": "t over items with a pseudo-item at -1 and at 1 (reports/clustered.py)",
+        NOISE_FIGURE + "_p": shortfall["p_value"],
         "self_agreement": {m: _mean([v.distributions[m].self_agreement for v in verdicts]) for m in MODALITIES},
         "noise_rer_by_modality": {
             m: _mean([_cube(v, m) for v in verdicts]) for m in MODALITIES
@@ -152,48 +149,17 @@ def noise_summary(records: Sequence[Mapping[str, Any]], strategy: str) -> dict[s
     }
 
 
-@dataclass(frozen=True)
-class NoiseThreshold:
-    """`--max-rer-below-noise`: rer_noise - rer_expected at most `value` in `scope` (a dataset or overall)."""
-
-    scope: str
-    value: float
-
-    @property
-    def label(self) -> str:
-        return "max-rer-below-noise" + ("" if self.scope == OVERALL else f"[{self.scope}]")
-
-
-def parse_noise_thresholds(raw: str | None) -> list[NoiseThreshold]:
-    """`0.05` or `soebench:0.05,mmlu:0.1` (shares in [0, 1]), as the other gates."""
-    shares = parse_scoped_shares(OPTION, raw, "0.05", "a share of items, not a percent")
-    return [NoiseThreshold(scope, number) for scope, number in shares]
-
-
-def check_noise(threshold: NoiseThreshold, noise: Mapping[str, Any] | None, gate_on: str = "point") -> GateResult:
-    """Judge the shortfall on its point estimate, or (lower-bound) on the upper end of its 95% interval."""
-    figure = "RER over repeats vs its noise floor (three text draws)"
-    block = None if noise is None else (noise if threshold.scope == OVERALL else noise["datasets"].get(threshold.scope))
-    actual = None if block is None else block.get(FIGURE)
-    judged_on = "point"
-    if actual is not None and gate_on == "lower-bound" and block is not None and block.get(FIGURE + "_ci"):
-        actual, judged_on = block[FIGURE + "_ci"][1], "upper bound"
-    if actual is None:
-        return GateResult(threshold.label, threshold.value, None, False, judged_on, figure=figure)
-    return GateResult(threshold.label, threshold.value, actual, actual <= threshold.value, judged_on, figure=figure)
-
-
 def noise_lines(noise: Mapping[str, Any] | None) -> list[str]:
     """The terminal's noise-floor lines."""
     if not noise:
         return []
-    ci = noise.get(FIGURE + "_ci")
+    ci = noise.get(NOISE_FIGURE + "_ci")
     interval = f" [{_f(ci[0])}, {_f(ci[1])}]" if ci else ""
     sa = noise.get("self_agreement") or {}
     return [
         f"noise floor (--repeats {noise['repeats']}, {noise['n']} units): RER over repeats "
         f"{_f(noise.get('rer_expected'))}, noise-only RER {_f(noise.get('rer_noise'))} (three text draws agree), "
-        f"RER below noise {_f(noise.get(FIGURE))}{interval}",
+        f"RER below noise {_f(noise.get(NOISE_FIGURE))}{interval}",
         "  self-agreement " + " ".join(f"{m} {_f(sa.get(m))}" for m in MODALITIES)
         + f"; majority RER {_f(noise.get('majority_rer'))} ({noise.get('ties', 0)} with ties); "
         f"{noise.get('shifted', 0)} shifted beyond noise (exact test p<{noise.get('alpha')}), "
@@ -212,10 +178,10 @@ def noise_html(noise: Mapping[str, Any] | None) -> str:
             + "<th>majority RER</th><th>ties</th><th>shifted</th><th>shifted (FDR)</th></tr>")
 
     def row(name: str, b: Mapping[str, Any]) -> str:
-        ci = b.get(FIGURE + "_ci")
+        ci = b.get(NOISE_FIGURE + "_ci")
         sa = b.get("self_agreement") or {}
         return (f"<tr><td>{escape(name)}</td><td>{b.get('n')}</td><td>{_f(b.get('rer_expected'))}</td>"
-                f"<td>{_f(b.get('rer_noise'))}</td><td>{_f(b.get(FIGURE))}"
+                f"<td>{_f(b.get('rer_noise'))}</td><td>{_f(b.get(NOISE_FIGURE))}"
                 + (f" [{_f(ci[0])}, {_f(ci[1])}]" if ci else "") + "</td>"
                 + "".join(f"<td>{_f(sa.get(m))}</td>" for m in MODALITIES)
                 + f"<td>{_f(b.get('majority_rer'))}</td><td>{b.get('ties')}</td><td>{b.get('shifted')}</td>"

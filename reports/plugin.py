@@ -7,7 +7,6 @@ the `Results` object does the controller's work and is registered only on the co
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Generator
@@ -17,23 +16,15 @@ from typing import Any
 import pytest
 
 from pytest_restgate.core.evidence import EVIDENCE_KEY, evidence
+from pytest_restgate.core.gates import GateResult
+from pytest_restgate.core.judge import GateSpec, add_gate_options, judge, missing_datasets, passes, settle
 from pytest_restgate.core.records import KIND_PROPERTY, RUN_INFO_KEY, RunInfo
 from pytest_restgate.core.rundir import discard_run_dir, is_rest_run, make_run_dir, mark_finished
 from pytest_restgate.reports import html, prechecks
-from pytest_restgate.reports.baseline import load_baseline, save_baseline
+from pytest_restgate.reports.baseline import load_baseline, regression_of, save_baseline
 from pytest_restgate.reports.collector import Collector
 from pytest_restgate.reports.extras import attach_extras, table_header, table_row
 from pytest_restgate.reports.findings import as_finding
-from pytest_restgate.reports.gates import GateResult
-from pytest_restgate.reports.judge import (
-    GateSpec,
-    add_gate_options,
-    judge,
-    missing_datasets,
-    passes,
-    regression_of,
-    settle,
-)
 from pytest_restgate.reports.noise import MIN_REPEATS
 from pytest_restgate.reports.stops import stop_named, stop_reason
 from pytest_restgate.reports.trust import Completeness, notices, notices_html
@@ -45,7 +36,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("restgate-report", "restgate: report and release gates")
     group.addoption("--report-dir", type=Path, default=None,
                     help="parent folder of the run folders (default: reports/runs/ in the current folder)")
-    add_gate_options(group.addoption)  # the gate options, shared with `restgate merge` (reports/judge.py)
+    add_gate_options(group.addoption)  # the gate options, shared with `restgate merge` (pytest_restgate/core/judge.py)
     group.addoption("--save-baseline", type=Path, default=None,
                     help="write this run's summary to FILE for the next release to compare against")
     group.addoption("--md-summary", type=Path, default=None,
@@ -153,9 +144,9 @@ class Results:
             self.summary["baseline"] = {"path": str(self.spec.baseline), **self.regression}
         self.gates = judge(self.spec, self.summary, self.regression)
         settle(self.spec, self.summary, self.gates)
-        from pytest_restgate.reports.many.pages import write_page  # atomic, as `restgate merge` writes its summary.json
+        from pytest_restgate.reports.summaryfile import write_summary  # atomic, as `restgate merge` writes its own
 
-        path = write_page(self.run_dir / "summary.json", json.dumps(self.summary, indent=2, ensure_ascii=False))
+        path = write_summary(self.run_dir, self.summary)
         mark_finished(self.run_dir)
         target = self.config.getoption("--save-baseline")
         if target is not None and self.completeness.complete:

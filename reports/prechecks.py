@@ -3,7 +3,7 @@
 Why a module of its own: a baseline that is not one, a `--save-baseline` path that cannot be written, a gate
 or a gate scoped to a dataset the run does not ask used to surface after every call was made (an INTERNALERROR, a
 folder left RUNNING, a "no data" gate). Each is a usage error here, raised before the run folder exists, so nothing
-is left behind. (A negative `--min-items` is refused where every gate option is parsed: reports/judge.GateSpec.)
+is left behind. (A negative `--min-items` is refused where every gate option is parsed: core/judge.GateSpec.)
 """
 
 from __future__ import annotations
@@ -15,40 +15,20 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from pytest_restgate.core.summary import UNIT_COLUMNS, unit_problem
+
 if TYPE_CHECKING:
-    from pytest_restgate.reports.judge import GateSpec
-
-UNIT_STRINGS = ("item_id", "dataset", "style", "strategy")
-UNIT_FLAGS = ("consistent", "errored", "incomplete")
-"""What a baseline's unit must carry for the regression gate to read it: the key as strings, the verdicts as
-booleans (the other columns may be null)."""
-
+    from pytest_restgate.core.judge import GateSpec
 
 def check_units(path: Path, units: list[Any]) -> None:
     """Each unit an object with the columns the regression gate reads, or one usage error naming the first bad
     unit and the fix."""
-    from pytest_restgate.reports.metrics import UNIT_COLUMNS
-
     for index, unit in enumerate(units):
         problem = unit_problem(unit, UNIT_COLUMNS)
         if problem:
             raise pytest.UsageError(
                 f"--baseline {path}: unit {index} {problem}; give a restgate summary.json or a --save-baseline file"
             )
-
-
-def unit_problem(unit: Any, columns: Sequence[str]) -> str | None:
-    """What is wrong with one unit row (None: nothing): the regression gate's and the listings' reading."""
-    if not isinstance(unit, dict):
-        return f"is {type(unit).__name__}, not an object"
-    missing = [c for c in columns if c not in unit]
-    if missing:
-        return f"lacks {', '.join(missing[:4])}{' ...' if len(missing) > 4 else ''}"
-    wrong = [c for c in UNIT_STRINGS if c in unit and not isinstance(unit[c], str)]
-    wrong += [c for c in UNIT_FLAGS if c in unit and not isinstance(unit[c], bool)]
-    if "digest" in unit and not isinstance(unit["digest"], str | None):
-        wrong.append("digest")
-    return f"has a wrong type in {', '.join(wrong)}" if wrong else None
 
 
 def check_writable(option: str, path: Path) -> None:
@@ -90,12 +70,12 @@ def check_scopes(scopes: Iterable[tuple[str, str]], datasets: Sequence[str], ove
             )
 
 
-__all__ = ["check_before_run", "check_scopes", "check_units", "check_writable", "unit_problem"]
+__all__ = ["check_before_run", "check_scopes", "check_units", "check_writable"]
 
 
 def check_before_run(spec: GateSpec, save_baseline: Path | None, datasets: Sequence[str]) -> None:
     """What would otherwise fail after the calls, before the run folder exists (the live run's gate options)."""
-    from pytest_restgate.reports.gates import OVERALL
+    from pytest_restgate.core.gates import OVERALL
 
     if save_baseline is not None:
         check_writable("--save-baseline", Path(save_baseline))

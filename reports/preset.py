@@ -16,16 +16,16 @@ proportions (1,172 Challenge, 2,376 Easy). `PAPER_DATASETS` is checked against t
 
 Applied in `pytest_cmdline_main`, before either plugin reads its options (and again, identically, on workers);
 `restgate merge` applies it to its own options. The option itself is declared with the other gate options
-(reports/judge.py), so a run and a merge accept the same words.
+(pytest_restgate/core/judge.py), so a run and a merge accept the same words.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from pytest_restgate.reports.judge import PAPER_DATASETS, PRESETS, apply_preset
+from pytest_restgate.core.judge import apply_preset
 
-__all__ = ["HEADER", "PAPER_DATASETS", "PRESETS", "apply_preset"]
+__all__ = ["HEADER"]
 
 HEADER = {
     "paper": "preset paper: datasets soebench, mmlu, arc-challenge (the paper's ARC), gsm-symbolic; gates judged "

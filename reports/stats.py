@@ -167,32 +167,6 @@ def metric_intervals(units: pd.DataFrame, confidence: float = 0.95) -> dict[str,
     })
 
 
-def mover_mean_interval(
-    estimates: Sequence[tuple[float, float, float]],
-) -> tuple[float, float] | None:
-    """Confidence interval of the unweighted mean of independent proportions, from their own intervals.
-
-    `estimates` are (value, low, high) per group (e.g. per-dataset Wilson intervals). The mean of the bounds
-    is not an interval for the mean of the values (it is far too wide: it ignores that errors partly cancel);
-    this is the MOVER construction (Zou & Donner 2008, "method of variance estimates recovery"), which for
-    the mean of K groups gives low = mean - sqrt(sum((v_k - l_k)^2)) / K and high = mean + sqrt(sum((u_k -
-    v_k)^2)) / K. With one group it is that group's interval; with Wilson inputs it keeps Wilson's behaviour
-    near 0 and 1. None when there is no group.
-    """
-    if not estimates:
-        return None
-    tolerance = 1e-9  # a Wilson bound at p = 1 computes as 0.9999999999999999
-    for value, low, high in estimates:
-        if not low - tolerance <= value <= high + tolerance:
-            raise ValueError(f"need low <= value <= high for every group, got {(value, low, high)}")
-    estimates = [(v, min(lo, v), max(hi, v)) for v, lo, hi in estimates]
-    k = len(estimates)
-    mean = sum(v for v, _, _ in estimates) / k
-    down = math.sqrt(sum((v - lo) ** 2 for v, lo, _ in estimates)) / k
-    up = math.sqrt(sum((hi - v) ** 2 for v, _, hi in estimates)) / k
-    return max(0.0, mean - down), min(1.0, mean + up)
-
-
 CROSS_MODEL_SUBSETS: dict[str, str] = {"ocr-correct": "ocr_ok_", "all": ""}
 """The cut of each model's accuracies, and the prefix of its keys in a summary block (reports/metrics.py)."""
 PAPER_REPORTED_T: dict[str, float] = {"text_vs_image": 17.7, "image_vs_mixed": -7.2}

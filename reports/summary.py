@@ -12,7 +12,9 @@ from typing import Any
 
 import pandas as pd
 
+from pytest_restgate.core.gates import BUDGET_MARK
 from pytest_restgate.core.records import Record, figure_records
+from pytest_restgate.core.summary import SCHEMA
 from pytest_restgate.reports.collector import Outcomes
 from pytest_restgate.reports.colours import colour_table
 from pytest_restgate.reports.figures import ocr_ok_intervals, paper_block
@@ -20,9 +22,6 @@ from pytest_restgate.reports.metrics import jsonable, metrics_table, style_table
 from pytest_restgate.reports.noise import first_repeat, noise_summary
 from pytest_restgate.reports.paper import compare
 from pytest_restgate.reports.stats import metric_intervals, modality_tests
-from pytest_restgate.reports.trust import BUDGET_MARK
-
-SCHEMA = "restgate-summary/1"
 
 
 def _usage(records: list[Record], spend: dict[str, Any] | None) -> dict[str, Any]:
@@ -114,8 +113,11 @@ def build_summary(
     primary_strategy: str,
     started: float,
     spend: dict[str, Any] | None = None,
+    rebuilt_from: str | None = None,
 ) -> dict[str, Any]:
-    """Everything a person or a gate needs about the run, JSON-ready."""
+    """Everything a person or a gate needs about the run, JSON-ready: the one builder of summary.json, whose
+    reader is `pytest_restgate.core.summary.from_json`. `rebuilt_from` names the file a summary was rebuilt
+    from after its run was killed (no duration, no gate)."""
     # --repeats: the paper's figures on repeat 0 (comparable with a run without repeats); the rest in `noise`
     # fresh-search shrinking steps: in results.jsonl and the bill, not in the figures (fixtures/evaluation/fresh_search)
     scored_records = figure_records(records)
@@ -159,6 +161,8 @@ def build_summary(
     noise = noise_summary(scored_records, primary_strategy)
     if noise is not None:  # --repeats K > 1: the noise floor (reports/noise.py)
         doc["noise"] = jsonable(noise)
+    if rebuilt_from is not None:
+        doc.update({"rebuilt_from": rebuilt_from, "gate_passed": None, "duration_s": None})
     return doc
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pytest_restgate.core.gates import GateResult
 from pytest_restgate.reports.colours import colour_lines
-from pytest_restgate.reports.gates import GateResult
 from pytest_restgate.reports.noise import noise_lines
 from pytest_restgate.reports.paper import comparison_lines
 

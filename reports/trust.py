@@ -11,11 +11,6 @@ import html
 from dataclasses import dataclass
 from typing import Any
 
-from pytest_restgate.reports.gates import GateResult
-
-BUDGET_MARK = "budget exhausted"
-"""The error text of a call the client did not send because of --max-cost (fixtures/models/pricing.py)."""
-
 
 @dataclass(frozen=True)
 class Completeness:
@@ -32,33 +27,6 @@ class Completeness:
     def as_json(self) -> dict[str, Any]:
         return {"complete": self.complete, "planned": self.planned, "finished": self.finished,
                 "incomplete_reason": None if self.complete else (self.reason or "not every unit finished")}
-
-
-def data_gates(summary: dict[str, Any], datasets: list[str], min_items: int, allow_missing: bool,
-               allow_budget_stop: bool) -> list[GateResult]:
-    """One gate per dataset the run names: at least `min_items` scored units, and it was loaded at all;
-    plus the budget gate when --max-cost stopped calls."""
-    gates = []
-    per_dataset = (summary.get("metrics") or {}).get("datasets") or {}
-    unavailable = (summary.get("run") or {}).get("unavailable") or {}
-    for name in datasets:
-        if name in unavailable:
-            gates.append(GateResult(f"dataset[{name}]", 1.0, None, allow_missing,
-                                    note=f"not loaded ({unavailable[name]})"
-                                    + ("; allowed by --allow-missing-datasets" if allow_missing else
-                                       "; pass --allow-missing-datasets to gate without it")))
-            continue
-        n = int((per_dataset.get(name) or {}).get("n") or 0)
-        ok = n >= min_items
-        gates.append(GateResult(f"min-items[{name}]", float(min_items), float(n), ok,
-                                note=f"{n} scored units, at least {min_items} needed"
-                                + ("" if ok else ": no data to judge")))
-    refused = int((summary.get("usage") or {}).get("budget_exhausted") or 0)
-    if refused:
-        gates.append(GateResult("max-cost", 0.0, float(refused), allow_budget_stop,
-                                note=f"{refused} call(s) not made: budget exhausted"
-                                + ("; allowed by --allow-budget-stop" if allow_budget_stop else "")))
-    return gates
 
 
 def notices(summary: dict[str, Any]) -> list[str]:
@@ -89,4 +57,4 @@ def notices_html(summary: dict[str, Any]) -> str:
     return f'<div id="restgate-notices" style="border:2px solid #b00020;padding:8px;margin:8px 0">{rows}</div>'
 
 
-__all__ = ["Completeness", "data_gates", "notices", "notices_html"]
+__all__ = ["Completeness", "notices", "notices_html"]

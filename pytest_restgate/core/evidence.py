@@ -2,8 +2,10 @@
 
 Why: a shard folder travels between CI jobs as an artifact; a truncated or edited results.jsonl, or a folder
 copied under another shard's label, would otherwise be merged and gated as if it were the run. The live run
-writes `evidence` into summary.json (the sha256 of its results.jsonl and the sorted digests of its units);
-`restgate merge` recomputes both with these same functions and refuses a shard whose files disagree.
+writes `evidence` into summary.json (the sha256 of its results.jsonl, and the count of its units with one sha256
+over their sorted digests: a list of every digest would be 1 MB at 15,000 units, and merge recomputes the
+digests from results.jsonl anyway); `restgate merge` recomputes them with these same functions and refuses a
+shard whose files disagree.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 EVIDENCE_KEY = "evidence"
-"""summary.json's key: {"results_sha256": hex, "unit_digests": [hex, ...]}."""
+"""summary.json's key: {"results_sha256": hex, "units": count, "units_sha256": hex} (pytest_restgate/core/summary.py
+reads it, and the `unit_digests` list older runs wrote)."""
 
 
 def file_sha256(path: Path) -> str:
@@ -31,10 +34,16 @@ def unit_digests(records: Iterable[Mapping[str, Any]]) -> list[str]:
     return sorted({str(r.get("digest") or f"id:{r.get('item_id')}|{r.get('style')}") for r in records})
 
 
+def digests_sha256(digests: Iterable[str]) -> str:
+    """One sha256 over the sorted, distinct unit digests (one per line): the set of units, in 64 characters."""
+    return hashlib.sha256("".join(d + "\n" for d in sorted(set(digests))).encode()).hexdigest()
+
+
 def evidence(results: Path, records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """The block the live run writes into summary.json after its results.jsonl is closed."""
+    digests = unit_digests(records)
     return {"results_sha256": file_sha256(results) if results.is_file() else None,
-            "unit_digests": unit_digests(records)}
+            "units": len(digests), "units_sha256": digests_sha256(digests)}
 
 
 def data_digests(sources: Mapping[str, str]) -> dict[str, str]:

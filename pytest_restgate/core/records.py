@@ -12,7 +12,9 @@ from typing import Any, Literal, NotRequired, TypedDict, get_args
 
 import pytest
 
-AnswerModality = Literal["text", "image", "mixed"]
+ImageModality = Literal["image", "mixed"]
+"""The forms of a question that carry the rendered page (OCR-first answers these from a transcription)."""
+AnswerModality = Literal["text", ImageModality]
 """The three forms of one question whose answers REST compares; the modality names are spelled only here."""
 Modality = Literal["ocr", AnswerModality]
 Strategy = Literal["direct", "ocr-first"]
@@ -20,6 +22,7 @@ Verdict = Literal["consistent", "inconsistent", "error"]
 
 MODALITIES: tuple[Modality, ...] = get_args(Modality)
 ANSWER_MODALITIES: tuple[AnswerModality, ...] = get_args(AnswerModality)
+IMAGE_MODALITIES: tuple[ImageModality, ...] = get_args(ImageModality)
 STRATEGIES: tuple[Strategy, ...] = get_args(Strategy)
 RECORD_PROPERTY = "restgate_records"
 """The `user_properties` key under which a test attaches its list of records."""

@@ -25,8 +25,8 @@ def dumps(value: Any) -> str:
 def run_ref(run: Run) -> dict[str, Any]:
     """Which run: folder name and path, model, start time, and the verdict words summary.json holds."""
     return {"name": run.name, "path": str(run.path), "model": run.model, "started": run.started,
-            "complete": run.complete, "verdict": run.summary.get("verdict"),
-            "gate_passed": run.summary.get("gate_passed")}
+            "complete": run.complete, "verdict": run.summary.verdict,
+            "gate_passed": run.summary.gate_passed}
 
 
 def runs_json(runs: list[Run]) -> str:

@@ -37,7 +37,7 @@ def _answers(row: pd.Series, side: str) -> str:
 
 def compare_markdown(c: Comparison) -> str:
     """Verdict of B (when it was gated), the deltas table, then the flipped units (regressions first)."""
-    verdict = release_verdict(c.b.summary) if c.b.summary.get("gates") else None
+    verdict = release_verdict(c.b.summary.doc) if c.b.summary.gated else None
     head = f"{ICONS[verdict.word]} {cell(verdict.line, 300)}" if verdict else "restgate comparison"
     lines = [MARKER, f"### {head}", "",
              f"**B** `{cell(c.b.name)}` ({cell(c.b.model)}) against **A** `{cell(c.a.name)}` ({cell(c.a.model)}): "

@@ -14,20 +14,16 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from pytest_restgate.core.summary import Summary, from_json
 from pytest_restgate.core.untrusted import printable
 
 MAX_SUMMARY_BYTES = 256 * 2**20
 """A summary.json larger than this is not read (a 1,500-item REST+ run writes a few MB)."""
-SHAPES: dict[str, type | tuple[type, ...]] = {
-    "run": dict, "metrics": dict, "units": list, "usage": dict, "started": str, "errors": list,
-    "complete": bool, "gate_passed": (bool, type(None)), "gates": list,
-}
-"""The summary's top-level fields the listings read, and the type each must have when present."""
 _WARNED: set[str] = set()
 
 
-def read_summary(path: Path) -> dict[str, Any]:
-    """summary.json as a dict of the expected shape, or ValueError saying what is wrong with it."""
+def read_summary(path: Path) -> Summary:
+    """summary.json as the typed summary (pytest_restgate/core/summary.py), or ValueError saying what is wrong."""
     try:
         if path.stat().st_size > MAX_SUMMARY_BYTES:
             raise ValueError(f"larger than {MAX_SUMMARY_BYTES // 2**20} MiB")
@@ -42,36 +38,7 @@ def read_summary(path: Path) -> dict[str, Any]:
         raise ValueError(f"cannot be read ({exc.strerror or exc})") from None
     if not isinstance(data, dict):
         raise ValueError(f"a JSON {type(data).__name__}, not a restgate summary")
-    wrong = [k for k, shape in SHAPES.items() if k in data and not isinstance(data[k], shape)]
-    wrong = wrong or _nested_problems(data)
-    if wrong:
-        raise ValueError(f"not a restgate summary (wrong type of {', '.join(wrong[:3])})")
-    return data
-
-
-def _figures(block: Any) -> bool:
-    return isinstance(block, dict) and all(v is None or isinstance(v, int | float) for v in block.values())
-
-
-def _nested_problems(data: dict[str, Any]) -> list[str]:
-    """The nested fields the listings format as numbers, strings or unit rows, checked to be those."""
-    from pytest_restgate.reports.metrics import UNIT_KEY
-    from pytest_restgate.reports.prechecks import unit_problem
-
-    metrics, run, usage = data.get("metrics") or {}, data.get("run") or {}, data.get("usage") or {}
-    wrong = [f"metrics.{k}" for k in ("micro", "macro") if k in metrics and not _figures(metrics[k])]
-    wrong += [f"metrics.{k}" for k in ("datasets", "strategies") if k in metrics and not (
-        isinstance(metrics[k], dict) and all(_figures(v) for v in metrics[k].values()))]
-    wrong += [f"metrics.{k}" for k in ("paper",) if k in metrics and not isinstance(metrics[k], dict)]
-    wrong += [f"run.{k}" for k in ("model", "model_id", "shard") if run.get(k) is not None
-              and not isinstance(run[k], str)]
-    wrong += [f"run.{k}" for k in ("datasets", "strategies", "merged_from", "item_sources") if run.get(k) is not None
-              and not (isinstance(run[k], list) and all(isinstance(x, str) for x in run[k]))]
-    wrong += [f"usage.{k}" for k, v in usage.items() if any(w in k for w in ("cost", "calls", "tokens", "latency"))
-              and v is not None and not isinstance(v, int | float)]
-    units = data.get("units") or []
-    wrong += ["units"] if any(unit_problem(u, UNIT_KEY) for u in units) else []
-    return wrong
+    return from_json(data)
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:

@@ -20,18 +20,17 @@ INDEX_NAME = "index.html"
 
 def run_row(run: Run) -> dict[str, Any]:
     """The figures one index line shows (None where the run does not have them)."""
-    micro = run.metrics.get("micro") or {}
+    micro = run.metrics.micro
     paper = paper_figures(run)
     info = run.info
-    usage = run.summary.get("usage") or {}
     return {
-        "started": run.started.replace("T", " ")[:19], "model": run.model, "seed": info.get("seed"),
-        "datasets": ",".join(info.get("datasets") or sorted((run.metrics.get("datasets") or {}).keys())),
-        "shard": info.get("shard") or ("merged" if info.get("merged_from") else None),
+        "started": run.started.replace("T", " ")[:19], "model": run.model, "seed": info.seed,
+        "datasets": ",".join(info.datasets or sorted(run.metrics.datasets)),
+        "shard": info.shard or ("merged" if info.merged_from else None),
         "units": micro.get("n_units"), "complete": run.complete,
         "rer": micro.get("rer"), "cfr": micro.get("cfr"), "mmc": micro.get("mmc"),
         "ok_rer": paper["rer"], "ok_cfr": paper["cfr"], "ok_mmc": paper["mmc"],
-        "errors": micro.get("n_errors"), "cost": usage.get("cost_usd"), "gate": run.summary.get("gate_passed"),
+        "errors": micro.get("n_errors"), "cost": run.summary.usage.cost_usd, "gate": run.summary.gate_passed,
     }
 
 

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pytest_restgate.reports.gates import GateResult
+from pytest_restgate.core.gates import GateResult
 from pytest_restgate.reports.html import summary_html
 from pytest_restgate.reports.trust import notices_html
 

@@ -1,7 +1,7 @@
 """`restgate merge`: shard run folders -> one run folder, judged once over all shards by the live run's judge.
 
 The merged summary is built by the same `build_summary` as a live run, from the shards' results.jsonl, so the
-merged figures are those of the same run unsharded; the gates are the live run's own (reports/judge.py: the
+merged figures are those of the same run unsharded; the gates are the live run's own (pytest_restgate/core/judge.py: the
 same options, `--preset` included, the same `judge`), so the merged verdict is the unsharded run's.
 
 The merged report.html is a self-contained restgate page (the summary section of the live report, then one row
@@ -17,10 +17,11 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from pytest_restgate.core.gates import NOISE_OPTION, GateResult
+from pytest_restgate.core.judge import GateSpec, judge, settle
+from pytest_restgate.reports.baseline import regression_of
 from pytest_restgate.reports.collector import Outcomes
-from pytest_restgate.reports.gates import GateResult
 from pytest_restgate.reports.html import STYLE, summary_html
-from pytest_restgate.reports.judge import GateSpec, judge, regression_of, settle
 from pytest_restgate.reports.many.pages import page, write_page
 from pytest_restgate.reports.many.runs import Run, load_run
 from pytest_restgate.reports.many.shardcheck import (
@@ -31,20 +32,20 @@ from pytest_restgate.reports.many.shardcheck import (
     check_shards,
 )
 from pytest_restgate.reports.noise import MIN_REPEATS
-from pytest_restgate.reports.noise import OPTION as NOISE_OPTION
 from pytest_restgate.reports.summary import build_summary
+from pytest_restgate.reports.summaryfile import write_summary
 
 __all__ = ["MergeError", "check_shards", "merge", "merged_report"]
 
 def _outcomes(runs: list[Run]) -> Outcomes:
     o = Outcomes()
     for run in runs:
-        tests = run.summary.get("tests") or {}
-        o.passed += int(tests.get("passed") or 0)
-        o.inconsistent += int(tests.get("inconsistent") or 0)
-        o.failed_other += int(tests.get("failed_other") or 0)
-        o.errors.extend(run.summary.get("errors") or [])
-        o.skipped.extend(run.summary.get("skipped") or [])
+        tests = run.summary.tests
+        o.passed += tests.passed
+        o.inconsistent += tests.inconsistent
+        o.failed_other += tests.failed_other
+        o.errors.extend(run.summary.errors)
+        o.skipped.extend(run.summary.skipped)
     return o
 
 
@@ -60,7 +61,7 @@ def merge(folders: list[Path], out: Path, spec: GateSpec) -> tuple[dict[str, Any
     """Merge shard folders into `out` (created; must be new or empty) and judge the gates once."""
     runs = [load_run(f) for f in folders]
     count = check_shards(runs)
-    runs.sort(key=lambda r: int(str(r.info["shard"]).split("/")[0]))
+    runs.sort(key=lambda r: int(str(r.info.shard).split("/")[0]))
     if out.exists() and any(out.iterdir()):
         raise MergeError(f"--out {out}: the folder is not empty; give a new folder for the merged run")
     by_run = {run.path: run.records() for run in runs}
@@ -69,15 +70,15 @@ def merge(folders: list[Path], out: Path, spec: GateSpec) -> tuple[dict[str, Any
     check_disjoint(runs, by_run)  # first: a copied shard is named as a duplicate, the clearer fault
     check_membership(runs, by_run)
     records = [rec for run in runs for rec in by_run[run.path]]
-    info = {**runs[0].info, "shard": None, "merged_from": [f"{r.info['shard']} {r.path.name}" for r in runs]}
+    info = {**runs[0].info.raw, "shard": None, "merged_from": [f"{r.info.shard} {r.path.name}" for r in runs]}
     strategies = info.get("strategies") or ["direct"]
     started = min(_epoch(r.started) for r in runs)
     summary = build_summary(records, _outcomes(runs), info, primary_strategy=strategies[0], started=started)
-    summary["duration_s"] = max(float(r.summary.get("duration_s") or 0.0) for r in runs)
+    summary["duration_s"] = max(r.summary.duration_s or 0.0 for r in runs)
     summary["shards"] = count
     summary.update({"complete": True, "incomplete_reason": None,  # every shard finished (check_shards)
-                    "planned": sum(int(r.summary.get("planned") or 0) for r in runs),
-                    "finished": sum(int(r.summary.get("finished") or 0) for r in runs)})
+                    "planned": sum(r.summary.completeness.planned or 0 for r in runs),
+                    "finished": sum(r.summary.completeness.finished or 0 for r in runs)})
     regression = None
     if spec.baseline is not None:
         from pytest_restgate.reports.baseline import load_baseline
@@ -92,7 +93,7 @@ def merge(folders: list[Path], out: Path, spec: GateSpec) -> tuple[dict[str, Any
     out.mkdir(parents=True, exist_ok=True)
     with (out / "results.jsonl").open("w", encoding="utf-8") as fh:
         fh.writelines(json.dumps(r) + "\n" for r in records)
-    write_page(out / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False))
+    write_summary(out, summary)
     from pytest_restgate.reports.many.livepage import merged_live_page  # the live page, every shard's tests
     from pytest_restgate.reports.many.runs import report_of
 

@@ -20,7 +20,7 @@ def item_images(run: Run, flips: pd.DataFrame) -> tuple[dict[tuple[str, str], st
     """{(item_id, style): base64 PNG} for the flips that can be re-rendered, and why the others are not."""
     if flips.empty:
         return {}, ""
-    seed = run.info.get("seed")
+    seed = run.info.seed
     if seed is None:
         return {}, "not re-rendered: the run folder records no seed"
     try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ import pandas as pd
 
 from pytest_restgate.core.records import Record, figure_records
 from pytest_restgate.core.rundir import is_unfinished, running_marker
+from pytest_restgate.core.summary import Metrics, RunBlock, Summary, from_json
 from pytest_restgate.reports.many.folders import read_jsonl, read_summary, warn_skipped
 from pytest_restgate.reports.metrics import units
 
@@ -26,10 +27,10 @@ class RunFolderError(ValueError):
 
 @dataclass(frozen=True)
 class Run:
-    """One run folder: where it is, its summary, and whether the summary came from results.jsonl."""
+    """One run folder: where it is, its typed summary, and whether the summary came from results.jsonl."""
 
     path: Path
-    summary: dict[str, Any] = field(repr=False)
+    summary: Summary = field(repr=False)
     rebuilt: bool = False
 
     @property
@@ -37,20 +38,20 @@ class Run:
         return self.path.name
 
     @property
-    def info(self) -> dict[str, Any]:
-        return dict(self.summary.get("run") or {})
+    def info(self) -> RunBlock:
+        return self.summary.run
 
     @property
     def model(self) -> str:
-        return str(self.info.get("model") or "?")
+        return self.summary.run.model
 
     @property
     def started(self) -> str:
-        return str(self.summary.get("started") or "")
+        return self.summary.started
 
     @property
-    def metrics(self) -> dict[str, Any]:
-        return dict(self.summary.get("metrics") or {})
+    def metrics(self) -> Metrics:
+        return self.summary.metrics
 
     @property
     def complete(self) -> bool | None:
@@ -58,12 +59,12 @@ class Run:
         `complete` when it has one; else no errors, nothing incomplete and a summary."""
         if is_unfinished(self.path):
             return False
-        if "complete" in self.summary:
-            return bool(self.summary["complete"])
+        if self.summary.completeness.complete is not None:
+            return self.summary.completeness.complete
         if self.rebuilt:
             return False
-        micro = self.metrics.get("micro") or {}
-        return not (micro.get("n_errors") or micro.get("n_incomplete") or self.summary.get("errors"))
+        micro = self.metrics.micro
+        return not (micro.get("n_errors") or micro.get("n_incomplete") or self.summary.errors)
 
     def records(self) -> list[Record]:
         return read_records(self.path / "results.jsonl")
@@ -74,7 +75,7 @@ def read_records(path: Path) -> list[Record]:
     return read_jsonl(path)  # type: ignore[return-value]
 
 
-def summary_from_records(records: list[Record], path: Path) -> dict[str, Any]:
+def summary_from_records(records: list[Record], path: Path) -> Summary:
     """The summary of a run killed before it wrote one: the live run's own `build_summary`, from results.jsonl
     alone (no test outcomes, no settings but the model: the folder name gives the time and the --model alias)."""
     from pytest_restgate.reports.collector import Outcomes
@@ -91,9 +92,8 @@ def summary_from_records(records: list[Record], path: Path) -> dict[str, Any]:
     marked = running_marker(path).get("model")
     model = str(marked) if marked else named[3] if named else (models[0] if models else "?")
     run = {"model": model, "model_id": models[0] if models else None}
-    doc = build_summary(records, Outcomes(), run, primary_strategy=primary, started=time.mktime(stamp))
-    doc.update({"rebuilt_from": "results.jsonl", "gate_passed": None, "duration_s": None})
-    return doc
+    return from_json(build_summary(records, Outcomes(), run, primary_strategy=primary, started=time.mktime(stamp),
+                                   rebuilt_from="results.jsonl"))
 
 
 def load_run(path: Path) -> Run:
@@ -148,19 +148,17 @@ def _listable(run: Run) -> Run:
 def _name_rebuilt(runs: list[Run]) -> None:
     """A folder rebuilt from results.jsonl whose marker does not name the model (an older run) takes the alias
     of a finished run with the same resolved model id, so a killed run is not listed as a separate model."""
-    aliases = {r.info.get("model_id"): r.model for r in runs if not r.rebuilt and r.info.get("model_id")}
-    for run in runs:
-        model_id = run.info.get("model_id")
+    aliases = {r.info.model_id: r.model for r in runs if not r.rebuilt and r.info.model_id}
+    for n, run in enumerate(runs):
+        model_id = run.info.model_id
         if run.rebuilt and not running_marker(run.path).get("model") and model_id in aliases:
-            run.summary.setdefault("run", {})["model"] = aliases[model_id]
+            runs[n] = replace(run, summary=run.summary.with_model(aliases[model_id]))
 
 
 def report_of(run: Run) -> Path | None:
     """The run's HTML report: where summary.json says it went (`--html=PATH`, stored relative to the run
     folder), else report.html in the folder; None when the run wrote none (pytest-html disabled)."""
-    if "report_html" not in run.summary:
-        return run.path / "report.html"
-    rel = run.summary.get("report_html")
+    rel = run.summary.report_html
     return (run.path / str(rel)).resolve() if rel else None
 
 
@@ -170,11 +168,11 @@ def paper_figures(run: Run) -> dict[str, Any]:
     Uses the summary's own `paper` block when a newer writer put one there; otherwise the macro row's
     ocr_ok_* figures, which are exactly that mean.
     """
-    paper = run.metrics.get("paper") or run.summary.get("paper") or run.summary.get("paper_figure")
+    paper = run.metrics.paper
     if isinstance(paper, dict) and paper.get("rer") is not None:
         return {"rer": paper.get("rer"), "cfr": paper.get("cfr"), "mmc": paper.get("mmc"),
                 "n": paper.get("n"), "source": "summary"}
-    macro = run.metrics.get("macro") or {}
+    macro = run.metrics.macro
     return {"rer": macro.get("ocr_ok_rer"), "cfr": macro.get("ocr_ok_cfr"), "mmc": macro.get("ocr_ok_mmc"),
             "n": macro.get("ocr_ok_n"), "source": "macro ocr_ok"}
 
@@ -182,15 +180,17 @@ def paper_figures(run: Run) -> dict[str, Any]:
 def unit_frame(run: Run, *, primary_only: bool = True) -> pd.DataFrame:
     """The run's units (summary.json `units`, else rebuilt from results.jsonl), restricted by default to the
     primary strategy and, for REST+ runs, the default rendering: the units the paper's figures are about."""
-    rows = run.summary.get("units")
-    frame = pd.DataFrame(rows) if isinstance(rows, list) and rows else units(
+    from pytest_restgate.reports.summaryfile import unit_rows  # summaryfile imports this package's folders
+
+    rows = unit_rows(run.path, run.summary)
+    frame = pd.DataFrame(rows) if rows else units(
         pd.DataFrame(figure_records(run.records()), columns=list(Record.__annotations__)))
     if frame.empty or not primary_only:
         return frame
-    strategy = run.summary.get("primary_strategy")
+    strategy = run.summary.primary_strategy
     if strategy and "strategy" in frame and (frame["strategy"] == strategy).any():
         frame = frame[frame["strategy"] == strategy]
-    style = run.info.get("default_style")
+    style = run.info.default_style
     if style and "style" in frame and (frame["style"] == style).any():
         frame = frame[frame["style"] == style]
     return frame

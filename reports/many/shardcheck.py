@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pytest_restgate.core.evidence import EVIDENCE_KEY, file_sha256, unit_digests
+from pytest_restgate.core.evidence import digests_sha256, file_sha256, unit_digests
 from pytest_restgate.core.records import Record
 from pytest_restgate.core.shards import FRESH_MARK, record_shard, shard_map
 from pytest_restgate.reports.many.runs import Run
@@ -29,7 +29,7 @@ class MergeError(ValueError):
 
 
 def shard_of_run(run: Run) -> tuple[int, int]:
-    raw = run.info.get("shard")
+    raw = run.info.shard
     if not raw:
         raise MergeError(f"{run.path}: not a shard (run without --shard=K/N)")
     k, n = (int(x) for x in str(raw).split("/"))
@@ -45,8 +45,8 @@ def check_shards(runs: list[Run]) -> int:
     for run in runs:
         if run.rebuilt:
             raise MergeError(f"{run.path}: no summary.json (the shard did not finish); rerun that shard")
-        if run.summary.get("complete") is False:  # interrupted, -x, a crashed worker: its verdict never existed
-            raise MergeError(f"{run.path}: the shard is INCOMPLETE ({run.summary.get('incomplete_reason')}); "
+        if run.summary.completeness.complete is False:  # interrupted, -x, a crashed worker: no verdict existed
+            raise MergeError(f"{run.path}: the shard is INCOMPLETE ({run.summary.completeness.incomplete_reason}); "
                              "rerun that shard")
         k, n = shard_of_run(run)
         if count is not None and n != count:
@@ -64,17 +64,9 @@ def check_shards(runs: list[Run]) -> int:
     return count
 
 
-def setting(info: dict[str, Any], key: str) -> Any:
-    """A run-block setting by dotted key (`versions.prompt`)."""
-    value: Any = info
-    for part in key.split("."):
-        value = value.get(part) if isinstance(value, dict) else None
-    return value
-
-
 def check_same_settings(first: Run, run: Run) -> None:
     for key in SAME_SETTINGS:
-        mine, theirs = setting(run.info, key), setting(first.info, key)
+        mine, theirs = run.info.setting(key), first.info.setting(key)
         if mine != theirs:
             raise MergeError(f"{run.path}: {key} {mine!r} differs from {first.path}'s {theirs!r}; merge shards of "
                              "one run only (rerun the odd shard with the others' settings)")
@@ -83,20 +75,20 @@ def check_same_settings(first: Run, run: Run) -> None:
 def check_evidence(run: Run, records: list[Record]) -> None:
     """The shard's results.jsonl is the file its run wrote, and holds exactly the units it recorded, each once
     and each of this shard (recomputed from the records' item digests)."""
-    recorded = run.summary.get(EVIDENCE_KEY)
-    if not isinstance(recorded, dict):
+    recorded = run.summary.evidence
+    if recorded is None:
         raise MergeError(f"{run.path}: its summary.json records no evidence (results digest, unit digests): "
                          "written by an older restgate; rerun that shard with this one")
-    listed, found = set(recorded.get("unit_digests") or []), set(unit_digests(records))
-    if listed != found:
+    found = unit_digests(records)
+    if (len(found), digests_sha256(found)) != (recorded.units, recorded.units_sha256):
+        other = "other" if len(found) == recorded.units else f"{recorded.units}"
         raise MergeError(f"{run.path}: results.jsonl holds {len(found)} units, its summary.json recorded "
-                         f"{len(listed)} ({len(listed - found)} missing, {len(found - listed)} not recorded): "
-                         "the file was cut or changed after the run; rerun that shard")
+                         f"{other} units: the file was cut or changed after the run; rerun that shard")
     path = run.path / "results.jsonl"
     actual = file_sha256(path) if path.is_file() else None
-    if actual != recorded.get("results_sha256"):
+    if actual != recorded.results_sha256:
         raise MergeError(f"{run.path}: results.jsonl differs from the file its run wrote (sha256 "
-                         f"{(actual or 'none')[:12]}, recorded {str(recorded.get('results_sha256'))[:12]}): "
+                         f"{(actual or 'none')[:12]}, recorded {str(recorded.results_sha256)[:12]}): "
                          "it was edited or replaced after the run; rerun that shard")
     for r in records:
         if r.get("item_digest") is None:

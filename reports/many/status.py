@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pytest_restgate.core.rundir import is_unfinished, running_marker
@@ -54,25 +55,31 @@ def marks(run: Run) -> list[Mark]:
     alive = liveness(run)
     if alive is not None:
         found.append(alive)
-    elif run.summary.get("complete", not run.rebuilt) is False:  # an older summary without it: taken as complete
-        why = run.summary.get("incomplete_reason") or "not every unit finished"
-        found.append(Mark("incomplete", f"incomplete: {run.summary.get('finished', '?')} of "
-                                        f"{run.summary.get('planned', '?')} tests ({why})"))
-    refused = int((run.summary.get("usage") or {}).get("budget_exhausted") or 0)
+    elif _complete(run) is False:
+        done = run.summary.completeness
+        why = done.incomplete_reason or "not every unit finished"
+        found.append(Mark("incomplete", f"incomplete: {'?' if done.finished is None else done.finished} of "
+                                        f"{'?' if done.planned is None else done.planned} tests ({why})"))
+    refused = run.summary.usage.budget_exhausted
     if refused:
         found.append(Mark("budget-stopped", f"budget-stopped: {refused} call(s) not made (--max-cost)"))
-    plan = run.summary.get("plan") or {}
-    planned, selected = plan.get("units"), plan.get("selected")
-    if isinstance(planned, int) and isinstance(selected, int) and selected < planned:
-        how = describe_selection(run.summary.get("selection") or {})
+    planned, selected = run.summary.plan.units, run.summary.plan.selected
+    if planned is not None and selected is not None and selected < planned:
+        how = describe_selection(run.summary.selection)
         found.append(Mark("subset", f"subset: {selected} of {planned} units selected{how}"))
-    shard = run.info.get("shard")
+    shard = run.info.shard
     if shard:
         found.append(Mark("shard", f"shard {shard}"))
     return found
 
 
-def describe_selection(selection: dict[str, object]) -> str:
+def _complete(run: Run) -> bool | None:
+    """The summary's `complete`; an older summary without it is taken as complete unless rebuilt."""
+    recorded = run.summary.completeness.complete
+    return (not run.rebuilt) if recorded is None else recorded
+
+
+def describe_selection(selection: Mapping[str, object]) -> str:
     """` by -k 'soebench/001', --lf` (empty when nothing was given)."""
     parts = []
     for key, flag in (("keyword", "-k"), ("markexpr", "-m"), ("deselect", "--deselect"), ("node_ids", "node ids")):

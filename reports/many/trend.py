@@ -22,7 +22,7 @@ SERIES = (("rer", "RER", COLOURS["rer"]), ("cfr", "CFR", COLOURS["cfr"]), ("mmc"
 def runs_of(model: str, runs: list[Run], include_partial: bool = False) -> list[Run]:
     """The model's full runs (an `--lf` or `-k` run is no dip in the model's RER); with `include_partial`
     every run of it, marked."""
-    return choose([r for r in runs if model in (r.model, r.info.get("model_id"))], include_partial)
+    return choose([r for r in runs if model in (r.model, r.info.model_id)], include_partial)
 
 
 def points(runs: list[Run]) -> list[tuple[Run, dict[str, Any]]]:
@@ -54,8 +54,8 @@ def trend_html(model: str, found: list[tuple[Run, dict[str, Any]]], base: Path) 
     chart = trend_lines(list(zip(labels, [f for _, f in found], strict=True)), SERIES,
                         title=f"{model}: RER / CFR / MMC per run")
     rows = [[fmt(label), _run_cell(run, base), fmt(f.get("n")),
-             *(with_ci(f.get(k), interval(f, k)) for k, _, _ in SERIES), fmt(run.info.get("seed")),
-             escape(str((run.summary.get("versions") or {}).get("restgate", "–")))]
+             *(with_ci(f.get(k), interval(f, k)) for k, _, _ in SERIES), fmt(run.info.seed),
+             escape(str(run.summary.versions.get("restgate", "–")))]
             for label, (run, f) in zip(labels, found, strict=True)]
     body = chart + table(["started", "run", "n", *(label for _, label, _ in SERIES), "seed", "restgate"],
                          rows[::-1], ident="restgate-trend")

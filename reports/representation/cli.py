@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.run is not None:
             from pytest_restgate.reports.representation.source import read_summary
 
-            rer = (read_summary(args.run).get("metrics") or {}).get("micro", {}).get("rer")
+            rer = read_summary(args.run).metrics.micro.get("rer")
         here = {"run": str(args.run), "model": loaded.name, "rer": rer, "similarity": curve.maxima()["cosine"]["max"]}
         doc["across_runs"] = across_runs([here, *compare])
     out = _out_dir(args, loaded.name)

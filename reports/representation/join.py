@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from pytest_restgate.core.summary import Summary
 from pytest_restgate.reports.representation.source import SourceError, read_summary
 
 PAPER_R2 = 0.61
@@ -46,8 +47,8 @@ def consistency_by_item(run_dir: Path) -> dict[str, bool]:
     frame = read_records(run_dir)
     if frame.empty:
         return {}
-    style = summary["run"].get("default_style", DEFAULT_STYLE)
-    strategy = summary.get("primary_strategy", "direct")
+    style = summary.run.default_style or DEFAULT_STYLE
+    strategy = summary.primary_strategy or "direct"
     frame = frame[(frame["style"] == style) & (frame["strategy"] == strategy)]
     unit_frame = scored(units(frame))
     return {str(r.item_id): bool(r.consistent) for r in unit_frame.itertuples()}
@@ -108,15 +109,14 @@ def run_point(run_dir: Path) -> dict[str, Any]:
             "similarity": rep["curve"]["maxima"]["cosine"]["max"]}
 
 
-def headline_rer(summary: Mapping[str, Any]) -> float | None:
+def headline_rer(summary: Summary) -> float | None:
     """The paper's headline RER of a run: OCR-correct subset, mean over datasets, default rendering
     (summary.json `metrics.paper`; a summary written before that block existed gives its macro `ocr_ok_rer`,
     the same mean). The paper's R² is against this figure, not the pooled all-unit RER."""
-    metrics = summary.get("metrics") or {}
-    paper = metrics.get("paper") or {}
+    paper = summary.metrics.paper or {}
     if "rer" in paper:
         return None if paper["rer"] is None else float(paper["rer"])
-    value = (metrics.get("macro") or {}).get("ocr_ok_rer")
+    value = summary.metrics.macro.get("ocr_ok_rer")
     return None if value is None else float(value)
 
 

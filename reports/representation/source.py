@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
+from pytest_restgate.core.summary import Summary, from_json
 from pytest_restgate.fixtures.items.item import Item
 
 
@@ -28,8 +29,8 @@ class Selection:
     data_dir: Path | None
 
 
-def read_summary(run_dir: Path) -> dict[str, Any]:
-    """summary.json of a run folder, or a one-line error naming the folder."""
+def read_summary(run_dir: Path) -> Summary:
+    """summary.json of a run folder, typed (pytest_restgate/core/summary.py), or a one-line error naming it."""
     path = run_dir / "summary.json"
     if not path.is_file():
         raise SourceError(f"{run_dir} has no summary.json: pass a restgate run folder (reports/runs/<time>-<model>)")
@@ -39,12 +40,15 @@ def read_summary(run_dir: Path) -> dict[str, Any]:
         raise SourceError(f"{path} is not valid JSON ({exc.msg}, line {exc.lineno})") from None
     if not isinstance(data, dict) or not isinstance(data.get("run"), dict):
         raise SourceError(f"{path} has no 'run' block: was it written by restgate?")
-    return data
+    try:
+        return from_json(data)
+    except ValueError as exc:
+        raise SourceError(f"{path}: {exc}") from None
 
 
 def selection_from_run(run_dir: Path) -> Selection:
     """The selection a run was collected with, from summary.json's `run` block."""
-    run = read_summary(run_dir)["run"]
+    run = read_summary(run_dir).run.raw
     settings = run.get("settings", run)
     try:
         datasets = tuple(str(d) for d in settings["datasets"])

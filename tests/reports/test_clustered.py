@@ -9,9 +9,9 @@ import time
 
 import pytest
 
+from pytest_restgate.core.figure import PAPER, gate_figures, gate_intervals
 from pytest_restgate.reports.clustered import clustered_interval, effective_size, shortfall_interval
 from pytest_restgate.reports.collector import Outcomes
-from pytest_restgate.reports.figures import PAPER, gate_figures, gate_intervals
 from pytest_restgate.reports.stats import wilson_interval
 from pytest_restgate.reports.summary import build_summary
 from tests.reports.test_figures import SAME, SPLIT, unit

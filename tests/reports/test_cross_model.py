@@ -6,7 +6,8 @@ import math
 
 import pytest
 
-from pytest_restgate.reports.stats import cross_model_modality_tests, mover_mean_interval, wilson_interval
+from pytest_restgate.core.figure import mover_mean_interval
+from pytest_restgate.reports.stats import cross_model_modality_tests, wilson_interval
 
 
 def test_three_models_text_vs_image_by_hand() -> None:

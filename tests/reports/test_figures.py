@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
+from pytest_restgate.core.figure import PAPER, Figure, describe_scope, gate_figures, gate_intervals, mover_mean_interval
+from pytest_restgate.core.gates import Threshold, check_threshold
 from pytest_restgate.reports.collector import Outcomes
-from pytest_restgate.reports.figures import PAPER, Figure, describe_scope, gate_figures, gate_intervals
-from pytest_restgate.reports.gates import Threshold, check_threshold
-from pytest_restgate.reports.stats import mover_mean_interval, wilson_interval
+from pytest_restgate.reports.stats import wilson_interval
 from pytest_restgate.reports.summary import build_summary
 
 

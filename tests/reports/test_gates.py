@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_restgate.reports.gates import OVERALL, GateResult, Threshold, check_count, check_threshold, parse_thresholds
+from pytest_restgate.core.gates import OVERALL, GateResult, Threshold, check_count, check_threshold, parse_thresholds
 
 FIGURES = {
     OVERALL: {"rer": 0.8, "cfr": 0.25, "mmc": 0.9},

@@ -7,9 +7,9 @@ import time
 from html.parser import HTMLParser
 from typing import Any
 
+from pytest_restgate.core.gates import GateResult, check_count
 from pytest_restgate.reports import html
 from pytest_restgate.reports.collector import Outcomes
-from pytest_restgate.reports.gates import GateResult, check_count
 from pytest_restgate.reports.summary import build_summary
 
 SCRIPT = "<script>alert(1)</script>"

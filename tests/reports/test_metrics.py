@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pytest_restgate.core.summary import UNIT_COLUMNS
 from pytest_restgate.fixtures.evaluation.answers import normalised_cer
 from pytest_restgate.reports.metrics import (
     SUMMARY_KEYS,
-    UNIT_COLUMNS,
     metrics_table,
     regressions,
     summarise,

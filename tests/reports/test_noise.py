@@ -6,14 +6,13 @@ from typing import Any
 
 import pytest
 
+from pytest_restgate.core.gates import check_noise, parse_noise_thresholds
 from pytest_restgate.reports.noise import (
-    check_noise,
     distributions_html,
     first_repeat,
     noise_html,
     noise_lines,
     noise_summary,
-    parse_noise_thresholds,
     repeat_cells,
 )
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from argparse import Namespace
 
+from pytest_restgate.core.judge import PAPER_DATASETS, apply_preset
 from pytest_restgate.fixtures.items.datasets import parse_dataset_names
 from pytest_restgate.reports.paper import published
-from pytest_restgate.reports.preset import PAPER_DATASETS, apply_preset
 
 
 def test_the_paper_preset_fills_the_defaults() -> None:

@@ -11,10 +11,11 @@ import pandas as pd
 import pytest
 
 from pytest_restgate.core.records import Record
+from pytest_restgate.core.summary import SCHEMA
 from pytest_restgate.reports.baseline import load_baseline, save_baseline
 from pytest_restgate.reports.collector import Outcomes
 from pytest_restgate.reports.metrics import metrics_table
-from pytest_restgate.reports.summary import SCHEMA, build_summary
+from pytest_restgate.reports.summary import build_summary
 
 
 def rec(item: str, modality: str, answer: str | None, *, pt: int | None, ct: int | None, cost: float | None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pytest_restgate.reports.gates import GateResult, check_count
+from pytest_restgate.core.gates import GateResult, check_count
 from pytest_restgate.reports.terminal import COLUMNS, metric_lines, summary_lines
 
 

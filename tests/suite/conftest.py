@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from pytest_restgate.fixtures.models.llm import import_litellm
+from pytest_restgate.reports.summaryfile import read_document
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -27,7 +28,7 @@ class SuiteRun:
     @property
     def summary(self) -> dict[str, Any]:
         assert self.run_dir is not None, self.result.stdout.str()
-        return json.loads((self.run_dir / "summary.json").read_text())
+        return read_document(self.run_dir)
 
     @property
     def records(self) -> list[dict[str, Any]]:

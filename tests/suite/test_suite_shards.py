@@ -7,12 +7,12 @@ some are not.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 
 from pytest_restgate.reports.cli import main
+from pytest_restgate.reports.summaryfile import read_document
 from tests.support.localserver import LocalServer
 
 pytestmark = pytest.mark.slow
@@ -41,7 +41,7 @@ def test_merged_shards_equal_the_unsharded_run(run_suite, tmp_path, capsys) -> N
     out = tmp_path / "merged"
     status = main(["merge", *(str(s.run_dir) for s in shards), "--out", str(out), "--min-rer=0.0"])
     assert status == 0, capsys.readouterr()
-    merged = json.loads((out / "summary.json").read_text())
+    merged = read_document(out)
     expected = whole.summary
     assert 0.0 < expected["metrics"]["micro"]["rer"] < 1.0  # the scripted model is inconsistent on some items
     for key in ("metrics", "intervals", "interval_by_dataset", "modality_tests", "tests"):

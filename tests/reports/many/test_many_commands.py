@@ -70,7 +70,7 @@ def test_leaderboard_cross_model_t_is_scipy_ttest_rel_over_the_models(root: Path
     runs = [load_run(p) for m in ("model-a", "model-b", "model-c") for p in _folders(root, m)[-1:]]
     text, image = [], []
     for run in runs:  # one dataset per run: its pooled OCR-correct accuracy is the mean over datasets
-        micro = run.metrics["micro"]
+        micro = run.metrics.micro
         text.append(micro["ocr_ok_acc_text"])
         image.append(micro["ocr_ok_acc_image"])
     expected = stats.ttest_rel(text, image).statistic

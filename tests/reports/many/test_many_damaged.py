@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pytest_restgate.core.summary import SHAPES
 from pytest_restgate.reports.cli import main
-from pytest_restgate.reports.many.folders import SHAPES
 from pytest_restgate.reports.many.pages import write_page
 from pytest_restgate.reports.many.runs import read_records
 from tests.reports.many.runfolders import Spec, make_run, units_of

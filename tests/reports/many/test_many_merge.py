@@ -9,6 +9,7 @@ import pytest
 
 from pytest_restgate.core.shards import shard_map
 from pytest_restgate.reports.cli import main
+from pytest_restgate.reports.summaryfile import read_document
 from tests.reports.many.runfolders import Spec, U, item_digest, make_run, reseal, units_of
 
 PATTERN = "cccciiwwoce"
@@ -29,7 +30,7 @@ def test_merged_figures_equal_the_unsharded_run(tmp_path: Path, capsys) -> None:
     shards = _shards(tmp_path, units, 3)
     out = tmp_path / "merged"
     assert main(["merge", *map(str, shards), "--out", str(out), "--max-errors=1"]) == 0
-    merged = json.loads((out / "summary.json").read_text())
+    merged = read_document(out)
     assert merged["metrics"] == whole["metrics"]
     assert merged["intervals"] == whole["intervals"]
     assert merged["tests"] == whole["tests"]

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from runfolder import write_run
 
+from pytest_restgate.core.summary import from_json
 from pytest_restgate.fixtures.items import soebench
 from pytest_restgate.reports.representation.join import (
     PAPER_R2,
@@ -90,6 +91,7 @@ def test_across_runs_pearson_with_the_paper_value(tmp_path: Path) -> None:
 
 def test_the_rer_of_a_run_is_the_papers_headline_figure() -> None:
     pooled_only = {"metrics": {"micro": {"rer": 0.4}, "macro": {"rer": 0.5, "ocr_ok_rer": 0.7}}}
-    assert headline_rer(pooled_only) == 0.7  # an older summary: its macro OCR-correct RER, the same mean
-    assert headline_rer({"metrics": {"micro": {"rer": 0.4}, "paper": {"rer": 0.9}}}) == 0.9
-    assert headline_rer({"metrics": {"micro": {"rer": 0.4}, "paper": {"rer": None}}}) is None  # no OCR-correct unit
+    assert headline_rer(from_json(pooled_only)) == 0.7  # an older summary: its macro OCR-correct RER, the same mean
+    assert headline_rer(from_json({"metrics": {"micro": {"rer": 0.4}, "paper": {"rer": 0.9}}})) == 0.9
+    no_ok = {"metrics": {"micro": {"rer": 0.4}, "paper": {"rer": None}}}
+    assert headline_rer(from_json(no_ok)) is None  # no OCR-correct unit

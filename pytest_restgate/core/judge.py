@@ -5,6 +5,8 @@ call on a summary.
 Why one module: a sharded CI run merged afterwards must be judged exactly as the same run unsharded. Two option
 lists and two judges drifted apart before (merge lacked `--gate-subset`, `--min-items`, `--preset`...); now the
 CLI and the pytest plugin add the same options from `GATE_OPTIONS` and hand the parsed `GateSpec` to `judge`.
+On the typed ground (it imports neither fixtures/ nor reports/): the judge reads figures the summary holds; the
+regressions against a baseline are counted before it is called (reports/baseline.regression_of).
 """
 
 from __future__ import annotations
@@ -16,19 +18,22 @@ from typing import Any
 
 import pytest
 
-from pytest_restgate.reports.baseline import compare_units, regression_gate
-from pytest_restgate.reports.figures import MEANS, SUBSETS, Figure, describe_scope, gate_figures, gate_intervals
-from pytest_restgate.reports.gates import (
+from pytest_restgate.core.figure import MEANS, SUBSETS, Figure, describe_scope, gate_figures, gate_intervals
+from pytest_restgate.core.gates import (
+    BUDGET_MARK,
     GATED,
     OVERALL,
     GateResult,
+    NoiseThreshold,
     Threshold,
     check_count,
+    check_noise,
     check_threshold,
+    data_gates,
+    parse_noise_thresholds,
     parse_thresholds,
+    regression_gate,
 )
-from pytest_restgate.reports.noise import NoiseThreshold, check_noise, parse_noise_thresholds
-from pytest_restgate.reports.trust import BUDGET_MARK, data_gates
 
 PAPER_DATASETS: tuple[str, ...] = ("soebench", "mmlu", "arc-challenge", "gsm-symbolic")
 """The paper's four datasets (SoEBench, MMLU, ARC, GSM-Symbolic), one `--datasets` name each: ARC is
@@ -144,13 +149,6 @@ class GateSpec:
     def gating(self) -> bool:
         """Any gate option given: then the gates alone decide the exit status."""
         return bool(self.thresholds or self.noise or self.max_errors is not None or self.baseline is not None)
-
-
-def regression_of(baseline: Mapping[str, Any], summary: Mapping[str, Any]) -> dict[str, Any]:
-    """Flips against the baseline, matched by unit content digest (never by display id)."""
-    from pytest_restgate.reports.metrics import regressions  # pandas: only at the end of a run
-
-    return compare_units(baseline["units"], summary["units"], regressions)
 
 
 def judge(spec: GateSpec, summary: dict[str, Any], regression: dict[str, Any] | None) -> list[GateResult]:
