@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 
 from pytest_restgate.core.records import ANSWER_MODALITIES, OCR_OK, StyleFacts
+from pytest_restgate.reports.unitrows import missing as _missing
+from pytest_restgate.reports.unitrows import rows_by_unit
 
 UNIT_KEY: tuple[str, ...] = ("item_id", "dataset", "style", "strategy")
 UNIT_COLUMNS: tuple[str, ...] = (
@@ -51,10 +53,6 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def _missing(value: Any) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
 def _flag(value: Any) -> bool:
     """True only for a real true value: a missing `correct` (None, NaN) counts as not solved."""
     return not _missing(value) and bool(value)
@@ -72,7 +70,7 @@ def units(records: pd.DataFrame) -> pd.DataFrame:
     missing = _REQUIRED - set(records.columns)
     if missing:
         raise ValueError(f"records lack the columns {sorted(missing)}")
-    grouped = _rows_by_unit(records)
+    grouped = rows_by_unit(records, (*UNIT_KEY, "modality", "gold", "answer", "correct", "cer", "error"))
     keys = sorted(grouped, key=lambda k: tuple((_missing(v), "" if _missing(v) else v) for v in k))
     out: dict[str, Any] = {name: [k[n] for k in keys] for n, name in enumerate(UNIT_KEY)}
     out["gold"] = [grouped[k]["gold"] for k in keys]
@@ -98,24 +96,6 @@ def units(records: pd.DataFrame) -> pd.DataFrame:
     if all(_missing(g) for g in out["gold"]):  # as pandas' groupby.first gives for a column with no value
         frame["gold"] = frame["gold"].astype(records["gold"].dtype)
     return frame[list(UNIT_COLUMNS)]
-
-
-def _rows_by_unit(records: pd.DataFrame) -> dict[tuple[Any, ...], dict[str, Any]]:
-    """unit key -> {"rows": {modality: (answer, correct, cer)}, "gold": the first gold present, "errored": whether
-    any row has an error}, over the last row of each (unit, modality), rows taken in their order."""
-    columns = {c: records[c].tolist() for c in (*UNIT_KEY, "modality", "gold", "answer", "correct", "cer", "error")}
-    unit_keys = [tuple(None if _missing(v) else v for v in k) for k in zip(*(columns[c] for c in UNIT_KEY),
-                                                                         strict=True)]
-    last = {(k, m): i for i, (k, m) in enumerate(zip(unit_keys, columns["modality"], strict=True))}
-    grouped: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for i in sorted(last.values()):
-        unit = grouped.setdefault(unit_keys[i], {"gold": None, "errored": False, "rows": {}})
-        error = columns["error"][i]
-        unit["errored"] = unit["errored"] or (not _missing(error) and str(error) != "")
-        if _missing(unit["gold"]) and not _missing(columns["gold"][i]):
-            unit["gold"] = columns["gold"][i]
-        unit["rows"][columns["modality"][i]] = (columns["answer"][i], columns["correct"][i], columns["cer"][i])
-    return grouped
 
 
 def scored(unit_frame: pd.DataFrame) -> pd.DataFrame:
