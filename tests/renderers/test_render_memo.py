@@ -149,6 +149,8 @@ def test_concurrent_writers_leave_whole_entries(tmp_path: Path) -> None:
 
 def test_prune_keeps_the_folder_under_its_bound_least_recently_used_first(tmp_path: Path) -> None:
     memo = PageMemo(tmp_path, version=RENDERER_VERSION, max_bytes=10_000)
+    assert memo.prune() == 0  # nothing to do, and a stamp: the next prune waits an hour
+    (tmp_path / ".pruned").unlink()
     for n in range(10):
         memo.put(f"page {n}", REST_DEFAULT, b"x" * 1_900)
         path = memo.path(memo.key(f"page {n}", REST_DEFAULT))
@@ -158,6 +160,7 @@ def test_prune_keeps_the_folder_under_its_bound_least_recently_used_first(tmp_pa
     stale.write_bytes(b"half")
     os.utime(stale, (1_000, 1_000))
     assert memo.prune() > 0
+    assert memo.prune() == 0  # not again within the hour
     assert not stale.exists()
     sizes = [p.stat().st_size for p in tmp_path.rglob("*.page")]
     assert sum(sizes) <= 8_000 and len(sizes) >= 3
