@@ -53,3 +53,13 @@ def test_a_warm_rerun_draws_nothing_and_a_version_bump_draws_again(  # type: ign
         bumped.result.assert_outcomes(passed=3)
         assert len(drawn) == 2 * first  # every page drawn again under the new version
     _new_process()
+
+
+def test_xdist_workers_fill_the_memo(run_suite, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Under -n 2 the workers draw the pages (the controller draws none), so pages on disk are theirs."""
+    cache = tmp_path / "cache"
+    with LocalServer(reply=_answer) as server:
+        run = run_suite("--limit=2", "-n", "2", "--model=openai/scripted", f"--api-base={server.base_url}",
+                        cache_dir=cache)
+    run.result.assert_outcomes(passed=2)
+    assert len(list((cache / pagememo.PAGES_DIR).rglob("*.page"))) >= 2
