@@ -20,6 +20,7 @@ from pytest_restgate.renderers.encode import (
 )
 from pytest_restgate.renderers.fallback import FALLBACK_FONT, fallback_chars, undrawable_chars
 from pytest_restgate.renderers.layout import wrap
+from pytest_restgate.renderers.memo import PageMemo, active_page_memo, use_page_memo
 from pytest_restgate.renderers.styles import (
     COLOURS,
     REST_DEFAULT,
@@ -53,7 +54,9 @@ __all__ = [
     "STYLE_NAMES",
     "FontFileMissingError",
     "PageGeometry",
+    "PageMemo",
     "RenderStyle",
+    "active_page_memo",
     "colour_for",
     "colour_name",
     "data_uri",
@@ -69,5 +72,6 @@ __all__ = [
     "style_by_name",
     "to_png",
     "undrawable_chars",
+    "use_page_memo",
     "wrap",
 ]

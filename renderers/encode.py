@@ -10,6 +10,7 @@ from functools import lru_cache
 from PIL import Image
 
 from pytest_restgate.renderers.canvas import render
+from pytest_restgate.renderers.memo import active_page_memo
 from pytest_restgate.renderers.styles import RenderStyle
 
 PNG_COMPRESS_LEVEL = 1
@@ -35,8 +36,15 @@ def to_png(image: Image.Image) -> bytes:
 
 @lru_cache(maxsize=RENDER_CACHE_SIZE)
 def render_png(text: str, style: RenderStyle) -> bytes:
-    """`render` then `to_png`, memoised by (text, style): the same page is needed by several prompts."""
-    return to_png(render(text, style))
+    """`render` then `to_png`, memoised by (text, style): the same page is needed by several prompts. With a page
+    memo in use (renderers/memo.py: a run with a response cache) a page drawn by an earlier run is read back."""
+    memo = active_page_memo()
+    png = memo.get(text, style) if memo is not None else None
+    if png is None:
+        png = to_png(render(text, style))
+        if memo is not None:
+            memo.put(text, style, png)
+    return png
 
 
 @lru_cache(maxsize=RENDER_CACHE_SIZE)

@@ -18,6 +18,8 @@ import pandas as pd
 
 from pytest_restgate.core.records import ANSWER_MODALITIES, OCR_OK, StyleFacts
 from pytest_restgate.core.summary import UNIT_COLUMNS, UNIT_KEY
+from pytest_restgate.reports.unitrows import missing as _missing
+from pytest_restgate.reports.unitrows import rows_by_unit
 
 RATES: tuple[str, ...] = ("rer", "mmc", "cfr", *(f"acc_{m}" for m in ANSWER_MODALITIES))
 CER_STATS: tuple[str, ...] = ("cer_mean", "cer_median", "ocr_exact_share")
@@ -46,53 +48,49 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def _missing(value: Any) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
 def _flag(value: Any) -> bool:
     """True only for a real true value: a missing `correct` (None, NaN) counts as not solved."""
     return not _missing(value) and bool(value)
 
 
 def units(records: pd.DataFrame) -> pd.DataFrame:
-    """One row per unit: its three answers, correctness, OCR CER and the per-unit verdicts.
+    """One row per unit: its three answers, correctness, OCR CER and the per-unit verdicts, sorted by unit key.
 
-    A duplicated (unit, modality) row keeps the last one, as a re-run would overwrite the earlier call.
+    A duplicated (unit, modality) row keeps the last one, as a re-run would overwrite the earlier call. Built in
+    plain Python over the columns' values: a pandas groupby + pivot on pandas 3's Arrow-backed string columns took
+    0.27 s for 600 records, and the summary needs several unit tables at the end of every run.
     """
     if records.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in UNIT_COLUMNS})
     missing = _REQUIRED - set(records.columns)
     if missing:
         raise ValueError(f"records lack the columns {sorted(missing)}")
-    key = list(UNIT_KEY)
-    df = records.reset_index(drop=True).drop_duplicates([*key, "modality"], keep="last")
-    df = df.assign(_row=True, _err=[not _missing(e) and str(e) != "" for e in df["error"]])
-    grouped = df.groupby(key, sort=True, dropna=False)
-    out = pd.DataFrame({"gold": grouped["gold"].first(), "errored": grouped["_err"].any()})
-    wide = df.pivot(index=key, columns="modality", values=["answer", "correct", "cer", "_row"])
-
-    def column(field: str, modality: str) -> list[Any]:
-        if (field, modality) not in wide.columns:
-            return [None] * len(out)
-        return wide[(field, modality)].reindex(out.index).tolist()
-
-    present = np.ones(len(out), dtype=bool)
+    grouped = rows_by_unit(records, (*UNIT_KEY, "modality", "gold", "answer", "correct", "cer", "error"))
+    keys = sorted(grouped, key=lambda k: tuple((_missing(v), "" if _missing(v) else v) for v in k))
+    out: dict[str, Any] = {name: [k[n] for k in keys] for n, name in enumerate(UNIT_KEY)}
+    out["gold"] = [grouped[k]["gold"] for k in keys]
     answers: list[list[str | None]] = []
+    present = [True] * len(keys)
     for m in ANSWER_MODALITIES:
-        answers.append([None if _missing(a) else str(a) for a in column("answer", m)])
+        rows = [grouped[k]["rows"].get(m) for k in keys]
+        answers.append([None if r is None or _missing(r[0]) else str(r[0]) for r in rows])
         # object dtype: pandas 3 would store None in a str column as NaN, and NaN is NaN.
-        out[f"answer_{m}"] = pd.Series(answers[-1], index=out.index, dtype=object)
-        out[f"correct_{m}"] = [_flag(c) for c in column("correct", m)]
-        present &= np.array([_flag(r) for r in column("_row", m)], dtype=bool)
-    out["ocr_cer"] = [np.nan if _missing(c) else float(c) for c in column("cer", "ocr")]
-    out["ocr_correct"] = out["ocr_cer"].eq(0.0)
+        out[f"answer_{m}"] = pd.Series(answers[-1], dtype=object)
+        out[f"correct_{m}"] = [r is not None and _flag(r[1]) for r in rows]
+        present = [p and r is not None for p, r in zip(present, rows, strict=True)]
+    ocr = [grouped[k]["rows"].get("ocr") for k in keys]
+    out["ocr_cer"] = np.array([np.nan if r is None or _missing(r[2]) else float(r[2]) for r in ocr], dtype=float)
+    out["ocr_correct"] = out["ocr_cer"] == 0.0
     out["consistent"] = [None not in row and len(set(row)) == 1 for row in zip(*answers, strict=True)]
-    correct = out[[f"correct_{m}" for m in ANSWER_MODALITIES]].astype(bool)
-    out["solved_any"] = correct.any(axis=1)
-    out["solved_all"] = correct.all(axis=1)
-    out["incomplete"] = ~present
-    return out.reset_index()[list(UNIT_COLUMNS)]
+    correct = [out[f"correct_{m}"] for m in ANSWER_MODALITIES]
+    out["solved_any"] = [any(c) for c in zip(*correct, strict=True)]
+    out["solved_all"] = [all(c) for c in zip(*correct, strict=True)]
+    out["errored"] = [grouped[k]["errored"] for k in keys]
+    out["incomplete"] = [not p for p in present]
+    frame = pd.DataFrame(out)
+    if all(_missing(g) for g in out["gold"]):  # as pandas' groupby.first gives for a column with no value
+        frame["gold"] = frame["gold"].astype(records["gold"].dtype)
+    return frame[list(UNIT_COLUMNS)]
 
 
 def scored(unit_frame: pd.DataFrame) -> pd.DataFrame:
