@@ -1,7 +1,7 @@
 """The HTML summary section and the per-test columns of the pytest-html report.
 
 Everything shown comes from summary.json or from the records; model output is untrusted, so every string from a
-model passes through `html.escape`. Charts are inline SVG (matplotlib): the report needs no script or file.
+model passes through `html.escape`. Charts are inline SVG (reports/svgbars.py): the report needs no script or file.
 """
 
 from __future__ import annotations
@@ -70,11 +70,11 @@ def metric_table(metrics: dict[str, Any]) -> str:
 def bar_chart(metrics: dict[str, Any]) -> str:
     """Per dataset: accuracy of text, image and mixed, and RER, as grouped bars with 95% Wilson whiskers.
 
-    Drawn by matplotlib as inline SVG (reports/many/charts.py); imported here, on the controller when the
-    report is written, never at plugin import.
+    Inline SVG written by hand (reports/svgbars.py): the report needs no script or file, and the run does not
+    import matplotlib for four bars per dataset.
     """
-    from pytest_restgate.reports.many.charts import grouped_bars
     from pytest_restgate.reports.many.figures import interval
+    from pytest_restgate.reports.svgbars import grouped_bars
 
     datasets = metrics.get("datasets", {})
     keys = (("acc_text", "acc text"), ("acc_image", "acc image"), ("acc_mixed", "acc mixed"), ("rer", "RER"))

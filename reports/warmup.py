@@ -1,6 +1,6 @@
 """End-of-run work prepared while the calls are still running, on the process that writes the summary.
 
-Why: after the last answer a run imports pandas, matplotlib and pytest-html's templates (about 2 s on a 2-core
+Why: after the last answer a run imports pandas and pytest-html's templates (about 2 s on a 2-core
 machine; no scipy since reports/distributions.py) before it can write its summary and report, and pytest's
 Hypothesis plugin imports Hypothesis (about 1.5 s) just to check for failing examples a REST run never has.
 `WarmUp` imports the former on a background thread, at once on an xdist controller (it idles while the workers
@@ -16,8 +16,7 @@ import threading
 
 import pytest
 
-MODULES = ("pandas", "pytest_restgate.reports.summary", "pytest_restgate.reports.terminal", "matplotlib.figure",
-           "matplotlib.backends.backend_svg", "jinja2")
+MODULES = ("pandas", "pytest_restgate.reports.summary", "pytest_restgate.reports.terminal", "jinja2")
 """What `pytest_restgate.reports.plugin`'s finish and the HTML report import first."""
 SINGLE_PROCESS_START = 0.8
 """In a single process, the warm-up starts once this share of the tests has reported."""

@@ -183,10 +183,25 @@ def test_styles_section_shows_the_grid_colour_and_cross_style() -> None:
     assert "the same under every rendering for 0.500 of 2 items" in out
 
 
-def test_bar_chart_is_matplotlib_svg_with_every_dataset_and_series() -> None:
+def test_bar_chart_is_inline_svg_with_every_dataset_and_series() -> None:
     metrics = small_summary()["metrics"]
     svg = html.bar_chart(metrics)
     assert svg.startswith("<svg") and svg.endswith("</svg>")
-    assert "Matplotlib" in svg and 'aria-label="Accuracy per modality and RER, per dataset"' in svg
+    assert 'aria-label="Accuracy per modality and RER, per dataset"' in svg
     texts = re.findall(r"<text[^>]*>([^<]+)</text>", svg)
     assert {"mmlu", "soebench", "acc text", "acc image", "acc mixed", "RER"} <= set(texts)
+    assert "Matplotlib" not in svg  # drawn by hand: the run does not import matplotlib at its end
+
+
+def test_a_zero_bar_is_a_labelled_sliver_and_a_missing_one_is_blank() -> None:
+    from pytest_restgate.reports.svgbars import grouped_bars
+
+    series = [("acc_text", "text", "#4c72b0"), ("acc_image", "image", "#dd8452")]
+    zero = grouped_bars({"soebench": {"acc_text": 0.0, "acc_image": 0.5}}, series, title="t",
+                        errors={"soebench": {"acc_image": (0.3, 0.7)}})
+    missing = grouped_bars({"soebench": {"acc_text": None, "acc_image": 0.5}}, series, title="t")
+    label = re.compile(r"<text[^>]*>0</text>")
+    assert len(label.findall(zero)) == 1 and not label.findall(missing)
+    assert zero.count("<rect") == missing.count("<rect") + 1  # the zero bar's sliver; legend swatches in both
+    assert zero.count("<path") == 1 and missing.count("<path") == 0  # the one whisker asked for
+    assert "<title>0.500</title>" in zero
