@@ -19,7 +19,7 @@ import pytest
 from pytest_restgate.core.evidence import EVIDENCE_KEY, evidence
 from pytest_restgate.core.records import KIND_PROPERTY, RUN_INFO_KEY, RunInfo
 from pytest_restgate.core.rundir import discard_run_dir, is_rest_run, make_run_dir, mark_finished
-from pytest_restgate.reports import html, prechecks
+from pytest_restgate.reports import html, pictures, prechecks
 from pytest_restgate.reports.baseline import load_baseline, save_baseline
 from pytest_restgate.reports.collector import Collector
 from pytest_restgate.reports.extras import attach_extras, table_header, table_row
@@ -35,6 +35,7 @@ from pytest_restgate.reports.judge import (
     settle,
 )
 from pytest_restgate.reports.noise import MIN_REPEATS
+from pytest_restgate.reports.rows import Rows
 from pytest_restgate.reports.stops import stop_named, stop_reason
 from pytest_restgate.reports.trust import Completeness, notices, notices_html
 
@@ -98,6 +99,7 @@ class Results:
         prechecks.check_before_run(self.spec, self.config.getoption("--save-baseline"), run.datasets)
         self.run_dir = make_run_dir(opt("--report-dir"), run.model)
         self.collector = Collector(self.run_dir / "results.jsonl")
+        self.rows = Rows(config)
         self.started = time.time()
         self.summary: dict[str, Any] | None = None
         self.gates: list[GateResult] = []
@@ -114,6 +116,8 @@ class Results:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Before junitxml's hook: it then writes the records as compact JSON (see `Collector.add`)."""
         self.collector.add(report)
+        if getattr(report, "extras", None):  # pictures go beside the page (reports/pictures.py)
+            pictures.externalise(report, Path(self.report_path()).parent / pictures.FOLDER)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtestloop(self, session: pytest.Session) -> Generator[None, Any, Any]:
@@ -283,6 +287,7 @@ class Results:
             return
         prefix.append(notices_html(self.summary))
         prefix.append(html.summary_html(self.summary, self.gates, self.regression))
+        prefix.append(self.rows.note())  # passed tests a large run does not list (reports/rows.py)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_table_header(self, cells: list[str]) -> None:
@@ -290,4 +295,5 @@ class Results:
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_table_row(self, report: pytest.TestReport, cells: list[str]) -> None:
-        table_row(report, cells, self.run.primary_strategy)
+        if self.rows.keep(report, cells, len(self.selected)):
+            table_row(report, cells, self.run.primary_strategy)
