@@ -1,16 +1,17 @@
 """REST+ at growing sizes: wall time, peak memory per process and report size against the number of units.
 
 Each size is one whole suite run (`pytest --rest-plus --limit=N -n WORKERS`) against a local OpenAI-compatible
-server that answers after a fixed latency; about one item in ten gets a different image answer, so the report
-holds failures as a real run's does. While the run goes, every process of its tree is sampled from /proc
-(`VmHWM`, the kernel's own peak resident set, so a short peak between samples is not missed): the controller and
-each xdist worker get their own peak. After the run: the sizes of report.html (and of what sits beside it),
-summary.json and results.jsonl, and the time headless Chromium takes to load the report and take a screenshot
-(beside its time for an empty page, the browser's own start-up). The load average (`os.getloadavg()`) is
-printed beside every row: the box is shared, so compare rows within one run. Not part of the test run.
+server that answers after a fixed latency; a share of the image answers differ (`--inconsistent`, 5%: about
+one unit in ten fails), so the report holds failures as a real run's does. While the run goes, every process of
+its tree is sampled from /proc (`VmHWM`, the kernel's own peak resident set, so a short peak between samples is
+not missed): the controller and each xdist worker get their own peak. After the run: the sizes of report.html
+(and of what sits beside it), summary.json and results.jsonl, and the time headless Chromium takes to load the
+report and take a screenshot (beside its time for an empty page, the browser's own start-up). The load average
+(`os.getloadavg()`) is printed beside every row: the box is shared, so compare rows within one run. Not part of
+the test run.
 
     python benchmarks/bench_scale.py [--items 15 150 600 1500] [--workers 2] [--concurrency 64]
-        [--latency 0.3] [--plot docs/perf-scale-restplus.svg] [--json out.json] [--keep DIR]
+        [--latency 0.3] [--inconsistent 0.05] [--plot docs/perf-scale-restplus.svg] [--json out.json] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -38,15 +39,20 @@ ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 MB = 1024 * 1024
 
 
-def reply(messages: list[dict[str, Any]]) -> str:
-    """7 for every text prompt; 8 for about one image in ten (by the image bytes' checksum): some failures."""
-    for message in messages:
-        for part in message.get("content") or []:
-            if isinstance(part, dict) and part.get("type") == "image_url":
-                url = part["image_url"]["url"]
-                if zlib.crc32(url[-200:].encode()) % 10 == 0:
+def replier(share: float) -> localserver.ReplyFn:
+    """7 for every text prompt; 8 for about `share` of the images (by the image bytes' checksum): some units
+    inconsistent, as a real model's are (an image and a mixed call each: about 2 x `share` of the units)."""
+    cut = int(share * 1000)
+
+    def reply(messages: list[dict[str, Any]]) -> str:
+        for message in messages:
+            for part in message.get("content") or []:
+                if (isinstance(part, dict) and part.get("type") == "image_url"
+                        and zlib.crc32(part["image_url"]["url"][-200:].encode()) % 1000 < cut):
                     return "Reading the page...\nAnswer: 8"
-    return "Reading the question...\nAnswer: 7"
+        return "Reading the question...\nAnswer: 7"
+
+    return reply
 
 
 def children(root: int) -> list[int]:
@@ -200,6 +206,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="pytest-xdist workers (the README's -n 2)")
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--latency", type=float, default=0.3)
+    parser.add_argument("--inconsistent", type=float, default=0.05,
+                        help="share of image answers that differ (about twice that share of units fail)")
     parser.add_argument("--plot", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--keep", type=Path, default=None, help="keep the run folders and screenshots here")
@@ -212,7 +220,7 @@ def main() -> None:
     blank_s = chromium(blank, out / "shot-blank.png")
     runs = []
     print(HEADER, flush=True)
-    with localserver.LocalServer(reply=reply, latency_s=args.latency) as server:
+    with localserver.LocalServer(reply=replier(args.inconsistent), latency_s=args.latency) as server:
         for items in args.items:
             runs.append(run_size(server, items, args, out))
             print(row(runs[-1], blank_s), flush=True)
