@@ -19,7 +19,7 @@ import pytest
 from pytest_restgate.core.evidence import EVIDENCE_KEY, evidence
 from pytest_restgate.core.records import KIND_PROPERTY, RUN_INFO_KEY, RunInfo
 from pytest_restgate.core.rundir import discard_run_dir, is_rest_run, make_run_dir, mark_finished
-from pytest_restgate.reports import html, pictures, prechecks
+from pytest_restgate.reports import html, prechecks
 from pytest_restgate.reports.baseline import load_baseline, save_baseline
 from pytest_restgate.reports.collector import Collector
 from pytest_restgate.reports.extras import attach_extras, table_header, table_row
@@ -35,6 +35,7 @@ from pytest_restgate.reports.judge import (
     settle,
 )
 from pytest_restgate.reports.noise import MIN_REPEATS
+from pytest_restgate.reports.retention import Retention
 from pytest_restgate.reports.rows import Rows
 from pytest_restgate.reports.stops import stop_named, stop_reason
 from pytest_restgate.reports.trust import Completeness, notices, notices_html
@@ -66,6 +67,7 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     results = Results(config, config.stash[RUN_INFO_KEY])
     config.pluginmanager.register(results, PLUGIN_NAME)
+    config.pluginmanager.register(Retention(results.report_path), f"{PLUGIN_NAME}-retention")  # reports/retention
     from pytest_restgate.reports.warmup import prepare_end_of_run
 
     prepare_end_of_run(config)  # summary imports warmed during the run; Hypothesis's end-of-session import dropped
@@ -116,8 +118,6 @@ class Results:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Before junitxml's hook: it then writes the records as compact JSON (see `Collector.add`)."""
         self.collector.add(report)
-        if getattr(report, "extras", None):  # pictures go beside the page (reports/pictures.py)
-            pictures.externalise(report, Path(self.report_path()).parent / pictures.FOLDER)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtestloop(self, session: pytest.Session) -> Generator[None, Any, Any]:

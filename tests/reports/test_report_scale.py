@@ -1,9 +1,9 @@
 """report.html at the paper's REST+ size (15,000 units): a size bound, not a timing.
 
-A real pytest-html report of 15,000 tests written through the report's own row, extras, picture and row-budget
-code (reports/extras.py, reports/pictures.py, reports/rows.py). The reports reach pytest-html as they reach an
-xdist controller: as TestReports handed to `pytest_runtest_logreport`, each carrying a unit's four records, one
-unit in seven inconsistent with its picture. The whole suite at that size takes many minutes
+A real pytest-html report of 15,000 tests written through the report's own row, extras, picture, row-budget
+and retention code (reports/extras.py, pictures.py, rows.py, retention.py). The reports reach pytest-html as
+they reach an xdist controller: as TestReports handed to `pytest_runtest_logreport`, each carrying a unit's four
+records, one unit in seven inconsistent with its picture. The whole suite at that size takes many minutes
 (benchmarks/bench_scale.py measures it); feeding its reports builds the same page in seconds.
 """
 
@@ -27,7 +27,7 @@ from types import SimpleNamespace
 import pytest
 from PIL import Image
 from pytest_restgate.core.records import RECORD_PROPERTY, THUMBNAIL_KEY
-from pytest_restgate.reports import pictures
+from pytest_restgate.reports.retention import Retention
 from pytest_restgate.reports.extras import attach_extras, table_header, table_row
 from pytest_restgate.reports.rows import Rows
 
@@ -59,8 +59,11 @@ def reports(k):
     attach_extras(SimpleNamespace(stash={{THUMBNAIL_KEY: PICTURE}} if bad else {{}}), made[0])
     return made
 
+SEEN = []
+
 def pytest_configure(config):
     ROWS.append(Rows(config))
+    config.pluginmanager.register(Retention(lambda: str(OUT / "report.html")), "retention")
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionfinish(session):
@@ -68,10 +71,12 @@ def pytest_sessionfinish(session):
         for report in reports(k):
             session.config.hook.pytest_runtest_logreport(report=report)
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_runtest_logreport(report):
-    if getattr(report, "extras", None):
-        pictures.externalise(report, OUT / pictures.FOLDER)
+    SEEN.append(report)
+
+def pytest_unconfigure(config):
+    held = sum(any(k == RECORD_PROPERTY for k, _ in r.user_properties) for r in SEEN)
+    (OUT / "held.txt").write_text(f"{{len(SEEN)}} {{held}}")
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_html_results_table_header(cells):
@@ -105,6 +110,8 @@ def test_report_of_15000_units_stays_under_10_mb_with_every_failure_pictured(pyt
     shown = "".join(str(e["content"]) for r in rows for e in r["extras"])
     assert all(f'src="thumbnails/{p.name}"' in shown for p in pictured)  # each linked from its row
     assert "Answer: 8" in shown  # and its raw answers
+    assert all(any("8 ✗" in cell for cell in r["resultsTableRow"]) for r in rows)  # the answers, from the records
+    assert (out / "held.txt").read_text() == f"{3 * UNITS + 3} 0"  # then every report let go of its records
     for outcome, n in (("passed", UNITS - failed + 1), ("failed", failed)):  # pytest-html's counts stay true
         assert re.search(rf'data-test-result="{outcome}" ?>\s*<span class="{outcome}">{n} {outcome.title()}', page)
     assert f"{UNITS - failed + 1:,} passed test(s) are counted but not listed" in page
