@@ -12,6 +12,7 @@ the test run.
 
     python benchmarks/bench_scale.py [--items 15 150 600 1500] [--workers 2] [--concurrency 64]
         [--latency 0.3] [--inconsistent 0.05] [--plot docs/perf-scale-restplus.svg] [--json out.json] [--keep DIR]
+    python benchmarks/bench_scale.py --replot small.json large.json --plot docs/perf-scale-restplus.svg
 """
 
 from __future__ import annotations
@@ -166,8 +167,8 @@ HEADER = ("items   units   calls   wall s  ctrl MB  wrkr MB report MB beside MB 
           "Chromium screenshot")
 
 
-def plot(runs: list[dict[str, Any]], path: Path) -> None:
-    """Three panels against units: wall time, peak memory per process, report size."""
+def plot(runs: list[dict[str, Any]], path: Path, blank_s: float | None) -> None:
+    """Four panels against units: wall time, peak memory per process, report size, Chromium's load time."""
     try:
         import matplotlib
     except ImportError:
@@ -177,7 +178,7 @@ def plot(runs: list[dict[str, Any]], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     units = [r["units"] for r in runs]
-    fig, (wall, memory, size) = plt.subplots(1, 3, figsize=(11, 3.4))
+    fig, (wall, memory, size, paint) = plt.subplots(1, 4, figsize=(14, 3.4))
     wall.plot(units, [r["wall"] for r in runs], "o-")
     wall.set_ylabel("wall time, pytest start to exit (s)")
     memory.plot(units, [r["controller_mb"] for r in runs], "o-", label="controller")
@@ -190,7 +191,12 @@ def plot(runs: list[dict[str, Any]], path: Path) -> None:
     size.axhline(10, color="grey", linestyle="--", label="10 MB goal")
     size.set_ylabel("MB")
     size.legend(fontsize=8)
-    for axis in (wall, memory, size):
+    paint.plot(units, [r["paint_s"] or 0 for r in runs], "o-", label="report.html")
+    if blank_s is not None:
+        paint.axhline(blank_s, color="grey", linestyle=":", label="an empty page")
+    paint.set_ylabel("Chromium: load and screenshot (s)")
+    paint.legend(fontsize=8)
+    for axis in (wall, memory, size, paint):
         axis.set_xlabel("REST+ units (items x 10 styles)")
         axis.set_ylim(bottom=0)
     loads = ", ".join(str(r["load"]) for r in runs)
@@ -211,7 +217,18 @@ def main() -> None:
     parser.add_argument("--plot", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--keep", type=Path, default=None, help="keep the run folders and screenshots here")
+    parser.add_argument("--replot", type=Path, nargs="+", default=None,
+                        help="no runs: print and plot the rows of earlier --json files (sizes run apart)")
     args = parser.parse_args()
+    if args.replot:
+        saved = [json.loads(path.read_text()) for path in args.replot]
+        runs = sorted((r for doc in saved for r in doc["runs"]), key=lambda r: r["units"])
+        print(HEADER)
+        for r, doc in ((r, d) for d in saved for r in d["runs"]):
+            print(row(r, doc["blank_paint_s"]))
+        if args.plot:
+            plot(runs, args.plot, saved[0]["blank_paint_s"])
+        return
     localserver.KEEP_REQUESTS = 0  # the server keeps no request bodies: 46,500 of them would be gigabytes
     out = args.keep or Path(tempfile.mkdtemp(prefix="bench-scale-"))
     out.mkdir(parents=True, exist_ok=True)
@@ -225,7 +242,7 @@ def main() -> None:
             runs.append(run_size(server, items, args, out))
             print(row(runs[-1], blank_s), flush=True)
     if args.plot:
-        plot(runs, args.plot)
+        plot(runs, args.plot, blank_s)
     if args.json:
         args.json.write_text(json.dumps({"blank_paint_s": blank_s, "runs": runs}, indent=1))
     if args.keep is None:
