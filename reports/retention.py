@@ -5,7 +5,8 @@ the end, and under xdist each of the three arrives with its own copy of the unit
 units that was 45 MB of decoded strings on the controller, growing with every unit (tracemalloc at the end of
 the session); the collector already holds one copy for the metrics and results.jsonl. Once a test's teardown
 report has been through every hook (pytest-html builds the row from all three reports then), its reports let
-go of the records. Pictures leave the reports here too, before any plugin reads them (reports/pictures.py).
+go of the records and of the extras (the raw responses), which pytest-html has already taken for a listed row.
+Pictures leave the reports here too, before any plugin reads them (reports/pictures.py).
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ class Retention:
         if report.when == "teardown":
             for done in self._held.pop(report.nodeid):
                 done.user_properties = [(k, v) for k, v in done.user_properties if k != RECORD_PROPERTY]
+                if hasattr(done, "extras"):  # pytest-html has its row (or left it out, reports/rows.py)
+                    done.extras = []  # type: ignore[attr-defined]
 
 
 __all__ = ["Retention"]
