@@ -33,19 +33,33 @@ class Rows:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.unlisted = 0
+        self._listed: set[str] = set()
+        """Tests of a large run whose row is listed, until their teardown report (its log joins the row)."""
 
     def keep(self, report: pytest.TestReport, cells: list[str], selected: int) -> bool:
-        """False (and `cells` emptied, pytest-html's way to drop a row) for a passed test of a large run."""
-        if selected <= LIST_PASSED_UP_TO or not report.passed or hasattr(report, "wasxfail"):
+        """False (and `cells` emptied, pytest-html's way to drop a row) for a passed test of a large run.
+
+        pytest-html hands over a test's setup, call and teardown reports in that order once it has finished.
+        """
+        if selected <= LIST_PASSED_UP_TO:
             return True
-        if report.when == "call":
-            data = _html_data(self.config)
-            if data is None or "passed" not in data.outcomes:
-                return True  # pytest-html changed: list the row rather than miscount it
-            data.outcomes = "Passed"  # its setter counts one more
-            self.unlisted += 1
+        if not report.passed or hasattr(report, "wasxfail") or (report.when == "call" and not self._count()):
+            self._listed.add(report.nodeid)
+            return True
+        if report.when == "teardown" and report.nodeid in self._listed:
+            self._listed.discard(report.nodeid)
+            return True
         cells.clear()
         return False
+
+    def _count(self) -> bool:
+        """Count one passed test where pytest-html counts outcomes; False when its layout is not as expected."""
+        data = _html_data(self.config)
+        if data is None or "passed" not in data.outcomes:
+            return False  # pytest-html changed: list the row rather than miscount it
+        data.outcomes = "Passed"  # its setter counts one more
+        self.unlisted += 1
+        return True
 
     def note(self) -> str:
         return unlisted_note(self.unlisted)
