@@ -26,6 +26,8 @@ from pytest_restgate.reports.collector import Collector
 from pytest_restgate.reports.extras import attach_extras, table_header, table_row
 from pytest_restgate.reports.findings import as_finding
 from pytest_restgate.reports.noise import MIN_REPEATS
+from pytest_restgate.reports.retention import Retention
+from pytest_restgate.reports.rows import Rows
 from pytest_restgate.reports.stops import stop_named, stop_reason
 from pytest_restgate.reports.trust import Completeness, notices, notices_html
 
@@ -56,6 +58,7 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     results = Results(config, config.stash[RUN_INFO_KEY])
     config.pluginmanager.register(results, PLUGIN_NAME)
+    config.pluginmanager.register(Retention(results.report_path), f"{PLUGIN_NAME}-retention")  # reports/retention
     from pytest_restgate.reports.warmup import prepare_end_of_run
 
     prepare_end_of_run(config)  # summary imports warmed during the run; Hypothesis's end-of-session import dropped
@@ -89,6 +92,7 @@ class Results:
         prechecks.check_before_run(self.spec, self.config.getoption("--save-baseline"), run.datasets)
         self.run_dir = make_run_dir(opt("--report-dir"), run.model)
         self.collector = Collector(self.run_dir / "results.jsonl")
+        self.rows = Rows(config)
         self.started = time.time()
         self.summary: dict[str, Any] | None = None
         self.gates: list[GateResult] = []
@@ -274,6 +278,7 @@ class Results:
             return
         prefix.append(notices_html(self.summary))
         prefix.append(html.summary_html(self.summary, self.gates, self.regression))
+        prefix.append(self.rows.note())  # passed tests a large run does not list (reports/rows.py)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_table_header(self, cells: list[str]) -> None:
@@ -281,4 +286,5 @@ class Results:
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_html_results_table_row(self, report: pytest.TestReport, cells: list[str]) -> None:
-        table_row(report, cells, self.run.primary_strategy)
+        if self.rows.keep(report, cells, len(self.selected)):
+            table_row(report, cells, self.run.primary_strategy)

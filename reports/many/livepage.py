@@ -12,11 +12,14 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
 from pytest_restgate.core.gates import GateResult
 from pytest_restgate.reports.html import summary_html
+from pytest_restgate.reports.pictures import FOLDER
+from pytest_restgate.reports.rows import unlisted_note
 from pytest_restgate.reports.trust import notices_html
 
 BLOB = re.compile(r'(<div id="data-container" data-jsonblob=")([^"]*)(")')
@@ -38,13 +41,13 @@ def _blob(page: str) -> dict[str, Any] | None:
     return data if isinstance(data, dict) and isinstance(data.get("tests"), dict) else None
 
 
-def _counts(tests: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
-    """Outcomes as pytest-html's filters name them (passed, failed, error, skipped, xfailed, ...)."""
+def _counts(texts: list[str]) -> dict[str, int]:
+    """Outcomes as pytest-html's filters name them (passed, failed, error, ...), summed over the shards' pages:
+    their counts, not their rows, since a large run lists only the tests that did not pass (reports/rows.py)."""
     out: dict[str, int] = {}
-    for entries in tests.values():
-        for entry in entries:
-            name = str(entry.get("result", "")).lower().replace(" ", "")
-            out[name] = out.get(name, 0) + 1
+    for text in texts:
+        for m in FILTER.finditer(text):
+            out[m[2]] = out.get(m[2], 0) + int(m[5])
     return out
 
 
@@ -63,16 +66,19 @@ def merged_live_page(pages: list[Path | None], summary: dict[str, Any], gates: l
         blobs.append(blob)
     merged = dict(blobs[0])
     merged["tests"] = {key: value for blob in blobs for key, value in blob["tests"].items()}
-    counts = _counts(merged["tests"])
+    counts = _counts(texts)
+    entries = [entry for value in merged["tests"].values() for entry in value]
+    unlisted = counts.get("passed", 0) - sum(entry.get("result") == "Passed" for entry in entries)
     model = (summary.get("run") or {}).get("model")
     shards = summary.get("shards") or len(pages)
-    prefix = notices_html(summary) + summary_html(summary, gates, regression)
+    prefix = notices_html(summary) + summary_html(summary, gates, regression) + unlisted_note(max(0, unlisted))
 
     def filters(m: re.Match[str]) -> str:
         n = counts.get(m[2], 0)
         return f"{m[1]}{'disabled' if n == 0 else ''}{m[4]}{n}"
 
-    page = PREFIX.sub(lambda m: f"{m[1]}{prefix}{m[3]}{len(merged['tests'])} tests, merged from {shards} shards "
+    page = PREFIX.sub(lambda m: f"{m[1]}{prefix}{m[3]}{sum(counts.values()) or len(entries)} tests, merged "
+                                f"from {shards} shards "
                                 f"(restgate merge).{m[5]}", texts[0], count=1)
     page = FILTER.sub(filters, page)
     page = TITLE.sub(lambda m: f"{m[1]}restgate report (merged): {html.escape(str(model))}{m[3]}", page)
@@ -81,4 +87,12 @@ def merged_live_page(pages: list[Path | None], summary: dict[str, Any], gates: l
     return BLOB.sub(lambda m: f"{m[1]}{blob_text}{m[3]}", page, count=1)
 
 
-__all__ = ["merged_live_page"]
+def copy_pictures(pages: list[Path | None], out: Path) -> None:
+    """The shards' pictures (reports/pictures.py) into the merged folder, where its page links them."""
+    for page in pages:
+        folder = page.parent / FOLDER if page is not None else None
+        if folder is not None and folder.is_dir():
+            shutil.copytree(folder, out / FOLDER, dirs_exist_ok=True)
+
+
+__all__ = ["copy_pictures", "merged_live_page"]

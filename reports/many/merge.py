@@ -94,11 +94,14 @@ def merge(folders: list[Path], out: Path, spec: GateSpec) -> tuple[dict[str, Any
     with (out / "results.jsonl").open("w", encoding="utf-8") as fh:
         fh.writelines(json.dumps(r) + "\n" for r in records)
     write_summary(out, summary)
-    from pytest_restgate.reports.many.livepage import merged_live_page  # the live page, every shard's tests
+    from pytest_restgate.reports.many.livepage import copy_pictures, merged_live_page  # the live page, every shard's
     from pytest_restgate.reports.many.runs import report_of
 
-    live = merged_live_page([report_of(r) for r in runs], summary, gates, regression)
+    pages = [report_of(r) for r in runs]
+    live = merged_live_page(pages, summary, gates, regression)
     write_page(out / "report.html", live or merged_report(summary, gates, regression))
+    if live:
+        copy_pictures(pages, out)
     return summary, gates
 
 

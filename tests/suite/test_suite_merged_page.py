@@ -22,10 +22,18 @@ def _blob(page: str) -> dict[str, Any]:
     return json.loads(html.unescape(found[1]))
 
 
+def _image_says_8(messages: list[dict[str, Any]]) -> str:
+    """Shard 1's model: a different answer whenever it sees the page (its units are inconsistent)."""
+    seen = any(isinstance(p, dict) and p.get("type") == "image_url" for m in messages for p in m.get("content") or [])
+    return "Answer: 8" if seen else "Answer: 7"
+
+
 def test_the_merged_report_is_the_live_page_with_every_shards_tests(run_suite, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
-    with LocalServer(reply=lambda _m: "Answer: 7") as server:
+    with LocalServer(reply=_image_says_8) as server:
         args = ("--limit=6", "--model=openai/scripted", f"--api-base={server.base_url}", "--retry-backoff=0.01")
-        shards = [run_suite(*args, f"--shard={k}/3") for k in (1, 2, 3)]
+        shards = [run_suite(*args, "--shard=1/3")]
+        server.set_reply(lambda _m: "Answer: 7")
+        shards += [run_suite(*args, f"--shard={k}/3") for k in (2, 3)]
     assert [len({r["item_id"] for r in s.records}) for s in shards] == [2, 2, 2]  # dealt by rank: equal sizes
     out = tmp_path / "merged"
     assert main(["merge", *(str(s.run_dir) for s in shards), "--out", str(out), "--min-rer=0.5"]) == 0, \
@@ -35,10 +43,13 @@ def test_the_merged_report_is_the_live_page_with_every_shards_tests(run_suite, t
     expected = {t for s in shards for t in _blob(s.html)["tests"]}
     assert set(tests) == expected and len(tests) == 6
     for entries in tests.values():
-        names = [extra.get("name") for extra in entries[0]["extras"]]
-        assert "rendered item" in names  # the picture
-        assert any("Answer: 7" in str(extra.get("content")) for extra in entries[0]["extras"])  # the raw answers
+        shown = " ".join(str(extra.get("content")) for extra in entries[0]["extras"])
+        assert "Answer: 7" in shown  # the raw answers
+        pictured = re.findall(r'src="(thumbnails/[^"]+\.png)"', shown)  # the picture, for what did not hold
+        assert len(pictured) == (entries[0]["result"] == "Failed")
+        assert all((out / src).is_file() for src in pictured)  # copied from its shard beside the merged page
     assert 'id="results-table"' in page and 'id="restgate-metrics"' in page  # pytest-html's table, our summary
     assert "6 tests, merged from 3 shards" in page and "restgate report (merged): openai/scripted" in page
-    assert re.search(r'data-test-result="passed" ?>\s*<span class="passed">6', page)
+    assert re.search(r'data-test-result="passed" ?>\s*<span class="passed">4', page)
+    assert re.search(r'data-test-result="failed" ?>\s*<span class="failed">2', page)
     assert "PASS min-rer" in page

@@ -1,0 +1,52 @@
+"""What the controller keeps of each test report after every plugin has read it.
+
+Why: pytest-html and the terminal keep every report of the session (setup, call and teardown of each test) to
+the end, and under xdist each of the three arrives with its own copy of the unit's records. At 1,500 REST+
+units that was 45 MB of decoded strings on the controller, growing with every unit (tracemalloc at the end of
+the session); the collector already holds one copy for the metrics and results.jsonl. Once a test's teardown
+report has been through every hook (pytest-html builds the row from all three reports then), its reports let
+go of the records and of the extras (the raw responses), which pytest-html has already taken for a listed row.
+Pictures leave the reports here too, before any plugin reads them (reports/pictures.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pytest_restgate.core.records import RECORD_PROPERTY
+from pytest_restgate.reports import pictures
+
+
+class Retention:
+    """A hook wrapper around `pytest_runtest_logreport` on the controller."""
+
+    def __init__(self, report_path: Callable[[], str]) -> None:
+        self._report_path = report_path
+        self._held: dict[str, list[pytest.TestReport]] = {}
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> Generator[None, Any, Any]:
+        if getattr(report, "extras", None):  # before pytest-html sees them: a file and a link, not base64
+            pictures.externalise(report, Path(self._report_path()).parent / pictures.FOLDER)
+        try:
+            return (yield)
+        finally:
+            self._release(report)
+
+    def _release(self, report: pytest.TestReport) -> None:
+        if not any(key == RECORD_PROPERTY for key, _ in report.user_properties):
+            return
+        held = self._held.setdefault(report.nodeid, [])
+        held.append(report)
+        if report.when == "teardown":
+            for done in self._held.pop(report.nodeid):
+                done.user_properties = [(k, v) for k, v in done.user_properties if k != RECORD_PROPERTY]
+                if hasattr(done, "extras"):  # pytest-html has its row (or left it out, reports/rows.py)
+                    done.extras = []  # type: ignore[attr-defined]
+
+
+__all__ = ["Retention"]
