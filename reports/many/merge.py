@@ -49,6 +49,15 @@ def _outcomes(runs: list[Run]) -> Outcomes:
     return o
 
 
+def _merged_plan(runs: list[Run]) -> dict[str, Any]:
+    """The shards' plans summed (each shard ran its whole plan: `check_whole_plan`), as the live run writes it."""
+    plans = [r.summary.plan for r in runs]
+    known = all(p.units is not None and p.selected is not None for p in plans)
+    return {"plan": {"units": sum(p.units or 0 for p in plans) if known else None,
+                     "selected": sum(p.selected or 0 for p in plans) if known else None,
+                     "covered": all(p.covered is True for p in plans)}}
+
+
 def _epoch(stamp: str) -> float:
     try:
         parsed = time.strptime(stamp, "%Y-%m-%dT%H:%M:%S%z")
@@ -79,6 +88,7 @@ def merge(folders: list[Path], out: Path, spec: GateSpec) -> tuple[dict[str, Any
     summary.update({"complete": True, "incomplete_reason": None,  # every shard finished (check_shards)
                     "planned": sum(r.summary.completeness.planned or 0 for r in runs),
                     "finished": sum(r.summary.completeness.finished or 0 for r in runs)})
+    summary.update(_merged_plan(runs))
     regression = None
     if spec.baseline is not None:
         from pytest_restgate.reports.baseline import load_baseline

@@ -49,6 +49,7 @@ def check_shards(runs: list[Run]) -> int:
             raise MergeError(f"{run.path}: the shard is INCOMPLETE ({run.summary.completeness.incomplete_reason}); "
                              "rerun that shard")
         k, n = shard_of_run(run)
+        check_whole_plan(run, k, n)
         if count is not None and n != count:
             raise MergeError(f"{run.path}: shard {k}/{n} is from a {n}-way split, the others from {count}")
         count = n
@@ -62,6 +63,18 @@ def check_shards(runs: list[Run]) -> int:
         raise MergeError(f"missing shard(s) {', '.join(missing)} of {count}; got "
                          f"{', '.join(f'{k}/{count}' for k in sorted(shards))}")
     return count
+
+
+def check_whole_plan(run: Run, k: int, n: int) -> None:
+    """A shard run on a subset (-k, --lf, node ids) is refused: the merged run would be a full run with units
+    silently missing (and the shards' membership, dealt over every item, cannot be recomputed)."""
+    from pytest_restgate.reports.many.status import describe_selection
+
+    plan = run.summary.plan
+    if plan.units is not None and plan.selected is not None and plan.selected < plan.units:
+        raise MergeError(f"{run.path}: shard {k}/{n} ran a subset ({plan.selected} of {plan.units} units selected"
+                         f"{describe_selection(run.summary.selection)}); merge needs each shard's whole plan: "
+                         "rerun that shard without the selection")
 
 
 def check_same_settings(first: Run, run: Run) -> None:

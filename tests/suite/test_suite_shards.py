@@ -50,3 +50,24 @@ def test_merged_shards_equal_the_unsharded_run(run_suite, tmp_path, capsys) -> N
     assert sorted(merged["units"], key=lambda u: [u[k] for k in order]) == expected["units"]
     assert main(["merge", str(shards[0].run_dir), str(shards[2].run_dir), "--out", str(tmp_path / "m2")]) == 2
     assert "missing shard(s) 2/3 of 3; got 1/3, 3/3" in capsys.readouterr().err
+
+
+def test_a_shard_run_on_a_subset_is_refused_and_a_whole_merge_carries_the_plan(run_suite, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """A shard run with -k would make a merged "full" run with items silently missing: refused in one line that
+    names the folder, the selection and the fix. Whole shards merge into a summary with their plans summed."""
+    with LocalServer(reply=_text_dependent) as server:
+        args = ("--limit=6", "--seed=31", "--model=openai/scripted", f"--api-base={server.base_url}",
+                "--retry-backoff=0.01")
+        first = run_suite(*args, "--shard=1/2")
+        subset = run_suite(*args, "--shard=2/2", "-k", "not 0001 and not 0003 and not 0005")
+        second = run_suite(*args, "--shard=2/2")
+    capsys.readouterr()
+    assert main(["merge", str(first.run_dir), str(subset.run_dir), "--out", str(tmp_path / "refused")]) == 2
+    err = capsys.readouterr().err
+    assert f"{subset.run_dir}: shard 2/2 ran a subset (" in err and "-k 'not 0001" in err
+    assert "rerun that shard without the selection" in err and len(err.strip().splitlines()) == 1
+    out = tmp_path / "merged"
+    assert main(["merge", str(first.run_dir), str(second.run_dir), "--out", str(out)]) in (0, 1)
+    plans = [first.summary["plan"], second.summary["plan"]]
+    assert read_document(out)["plan"] == {"units": sum(p["units"] for p in plans), "covered": True,
+                                          "selected": sum(p["selected"] for p in plans)}
