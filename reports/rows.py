@@ -30,6 +30,9 @@ def outcome_word(report: pytest.TestReport) -> str:
     return report.outcome.capitalize()
 
 
+_UNSET = object()
+
+
 def _html_data(config: pytest.Config) -> Any | None:
     """pytest-html's report data (its outcome counts), or None when the plugin or its layout is not there."""
     for plugin in config.pluginmanager.get_plugins():
@@ -47,6 +50,7 @@ class Rows:
         self.unlisted = 0
         self.unlisted_failed = 0
         self.listed_failed = 0
+        self._data: Any = _UNSET
         self._listed: set[str] = set()
         """Tests of a large run whose row is listed, until their teardown report (its log joins the row)."""
 
@@ -82,7 +86,9 @@ class Rows:
 
     def _count(self, word: str, *, passed: bool = True) -> bool:
         """Count one left-out row where pytest-html counts outcomes; False when its layout is not as expected."""
-        data = _html_data(self.config)
+        if self._data is _UNSET:  # looked up once: pytest-html's plugin object lives for the session
+            self._data = _html_data(self.config)
+        data = self._data
         if data is None or word.lower() not in data.outcomes:
             return False  # pytest-html changed: list the row rather than miscount it
         data.outcomes = word  # its setter counts one more
