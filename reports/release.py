@@ -12,9 +12,10 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-Word = Literal["PASSED", "FAILED", "INCOMPLETE"]
+from pytest_restgate.core.records import ReleaseWord
+
 JUNIT_NODEID = "restgate::release_gate"
 """The JUnit testcase of the verdict: classname `restgate`, name `release_gate`."""
 _COLOURS = {"PASSED": ("#1b5e20", "#e8f5e9"), "FAILED": ("#b00020", "#fdecea"), "INCOMPLETE": ("#7a4b00", "#fff4e0")}
@@ -24,7 +25,7 @@ _COLOURS = {"PASSED": ("#1b5e20", "#e8f5e9"), "FAILED": ("#b00020", "#fdecea"), 
 class ReleaseVerdict:
     """PASSED, FAILED or INCOMPLETE, with the reasons (failing gates, or why the run is incomplete)."""
 
-    word: Word
+    word: ReleaseWord
     reasons: tuple[str, ...] = ()
     gated: bool = False
     """True when gate options judged the run; False under pytest's rule (any inconsistent item fails)."""

@@ -34,6 +34,7 @@ from pytest_restgate.core.gates import (
     parse_thresholds,
     regression_gate,
 )
+from pytest_restgate.core.records import RunWord
 
 PAPER_DATASETS: tuple[str, ...] = ("soebench", "mmlu", "arc-challenge", "gsm-symbolic")
 """The paper's four datasets (SoEBench, MMLU, ARC, GSM-Symbolic), one `--datasets` name each: ARC is
@@ -195,7 +196,7 @@ def settle(spec: GateSpec, summary: dict[str, Any], gates: list[GateResult]) -> 
     summary["verdict"] = verdict_word(complete, spec.gating, summary["gate_passed"])
 
 
-def verdict_word(complete: bool, gating: bool, passed: bool | None) -> str:
+def verdict_word(complete: bool, gating: bool, passed: bool | None) -> RunWord:
     """summary.json's one word: INCOMPLETE whenever a unit did not finish, else the gate's word."""
     if not complete:
         return "INCOMPLETE"

@@ -19,6 +19,11 @@ AnswerModality = Literal["text", ImageModality]
 Modality = Literal["ocr", AnswerModality]
 Strategy = Literal["direct", "ocr-first"]
 Verdict = Literal["consistent", "inconsistent", "error"]
+"""One unit's verdict."""
+ReleaseWord = Literal["PASSED", "FAILED", "INCOMPLETE"]
+"""The release verdict, wherever it is read (terminal, JUnit, HTML banner, markdown: reports/release.py)."""
+RunWord = Literal[ReleaseWord, "NO-GATE"]
+"""summary.json's `verdict`: the release word, or NO-GATE for a run judged by pytest's rule alone."""
 
 MODALITIES: tuple[Modality, ...] = get_args(Modality)
 ANSWER_MODALITIES: tuple[AnswerModality, ...] = get_args(AnswerModality)
