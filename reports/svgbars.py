@@ -12,16 +12,13 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
-Series = tuple[str, str, str]
-"""(key in each group's figures, legend label, colour)."""
+from pytest_restgate.reports.many.charts import ZERO_HEIGHT, Series  # the many-run pages' chart (matplotlib inside)
 
 TOP, BOTTOM, LEFT, LEGEND = 28.0, 40.0, 38.0, 110.0
 """Margins in px: title above, category labels below, y ticks on the left, legend on the right."""
 PLOT_HEIGHT = 180.0
 BAR_SLOT = 32.0
 """Width of one bar's slot in px; a group is one slot per series plus a gap of one slot."""
-ZERO_SLIVER = 0.016
-"""A measured 0 is drawn this tall (share of the 0-1.05 scale) with a "0" above it."""
 Y_MAX = 1.05
 
 
@@ -42,7 +39,7 @@ def _bar(x: float, width: float, value: Any, colour: str, ci: tuple[float, float
     if value is None:  # not measured: nothing drawn
         return []
     y_value = float(value)
-    top = _y(ZERO_SLIVER if y_value == 0.0 else y_value)
+    top = _y(ZERO_HEIGHT if y_value == 0.0 else y_value)
     parts = [f'<rect x="{x:.1f}" y="{top:.1f}" width="{width:.1f}" height="{_y(0.0) - top:.1f}" fill="{colour}">'
              f'<title>{y_value:.3f}</title></rect>']
     if y_value == 0.0:

@@ -14,6 +14,7 @@ from pytest_restgate.core.evidence import digests_sha256, file_sha256, unit_dige
 from pytest_restgate.core.records import Record
 from pytest_restgate.core.shards import FRESH_MARK, record_shard, shard_map
 from pytest_restgate.reports.many.runs import Run
+from pytest_restgate.reports.many.status import describe_selection
 
 SAME_SETTINGS: tuple[str, ...] = (
     "model", "model_id", "api_base", "seed", "datasets", "limit", "repeats", "rest_plus", "strategies", "styles",
@@ -68,8 +69,6 @@ def check_shards(runs: list[Run]) -> int:
 def check_whole_plan(run: Run, k: int, n: int) -> None:
     """A shard run on a subset (-k, --lf, node ids) is refused: the merged run would be a full run with units
     silently missing (and the shards' membership, dealt over every item, cannot be recomputed)."""
-    from pytest_restgate.reports.many.status import describe_selection
-
     plan = run.summary.plan
     if plan.units is not None and plan.selected is not None and plan.selected < plan.units:
         raise MergeError(f"{run.path}: shard {k}/{n} ran a subset ({plan.selected} of {plan.units} units selected"
