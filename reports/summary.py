@@ -123,8 +123,8 @@ def build_summary(
     scored_records = figure_records(records)
     frame = pd.DataFrame(first_repeat(scored_records), columns=list(Record.__annotations__))
     primary = frame[frame["strategy"] == primary_strategy]
-    unit_frame = units(frame)
     primary_units = units(primary)
+    unit_frame = primary_units if len(primary) == len(frame) else units(frame)  # one strategy: the same units
     default_style = run.get("default_style")
     single_style = primary_units[primary_units["style"] == default_style] if default_style else primary_units
     styles = sorted(frame["style"].dropna().unique().tolist())
@@ -141,8 +141,8 @@ def build_summary(
         "usage": _usage(records, spend),
         "truncated": _truncated(records),
         "primary_strategy": primary_strategy,
-        "metrics": metrics_table(primary),
-        "strategies": metrics_table(frame)["strategies"] if frame["strategy"].nunique() > 1 else None,
+        "metrics": metrics_table(primary, primary_units),
+        "strategies": metrics_table(frame, unit_frame)["strategies"] if frame["strategy"].nunique() > 1 else None,
         "intervals": metric_intervals(primary_units),
         "interval_by_dataset": {
             str(name): metric_intervals(g) for name, g in primary_units.groupby("dataset", sort=True)
@@ -152,7 +152,7 @@ def build_summary(
         "modality_tests_scope": "within this run (paired over items)",
         "colours": colour_table(primary, _rgb()),
         "fallback_glyphs": _fallback(primary),
-        "styles": style_table(primary, run.get("style_facts", {})) if len(styles) > 1 else None,
+        "styles": style_table(primary, run.get("style_facts", {}), primary_units) if len(styles) > 1 else None,
         "vision_tokens": _vision_tokens(primary),
         "units": _with_digests(units_records(unit_frame), records),
     })
