@@ -56,7 +56,8 @@ class Run:
     @property
     def complete(self) -> bool | None:
         """False while the folder holds its RUNNING marker (killed, or still running); else the summary's own
-        `complete` when it has one; else no errors, nothing incomplete and a summary."""
+        `complete` when it has one; else no errors, nothing incomplete and figures (a summary without any, e.g.
+        a damaged file, is not a complete run)."""
         if is_unfinished(self.path):
             return False
         if self.summary.completeness.complete is not None:
@@ -64,6 +65,8 @@ class Run:
         if self.rebuilt:
             return False
         micro = self.metrics.micro
+        if not micro.get("n_units"):
+            return False
         return not (micro.get("n_errors") or micro.get("n_incomplete") or self.summary.errors)
 
     def records(self) -> list[Record]:

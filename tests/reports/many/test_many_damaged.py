@@ -158,3 +158,18 @@ def test_generated_damage_never_breaks_a_listing(damages: list[tuple[str, bytes]
         lines = [line for line in err.getvalue().splitlines() if line.startswith("restgate: skipped ")]
         assert all(sum(f"broken{n}:" in line for line in lines) <= 1 for n in range(1, len(damages) + 1)), lines
         assert not any(c in text for c in "\x1b\x07\x00\x9b")
+
+
+def test_a_summary_without_figures_or_completeness_is_not_listed_as_complete(tmp_path: Path) -> None:
+    """A summary.json that parses but holds no metrics and no `complete` (damaged, or hand-written) was listed
+    as a complete run with empty figures; a run with figures and no `complete` (an old summary) still is."""
+    from pytest_restgate.reports.many.runs import load_run
+
+    old = make_run(tmp_path, Spec("model-a", units_of("ccci"), started=1_790_000_000.0))
+    document = json.loads((old / "summary.json").read_text())
+    document.pop("complete", None)
+    (old / "summary.json").write_text(json.dumps(document))
+    bare = make_run(tmp_path, Spec("model-b", units_of("cc"), started=1_790_000_060.0))
+    (bare / "summary.json").write_text(json.dumps({"run": {"model": "model-b"}}))
+    assert load_run(old).complete is True
+    assert load_run(bare).complete is False
