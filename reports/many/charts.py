@@ -23,8 +23,10 @@ def _figure(width: float, height: float) -> Any:
     import matplotlib
     from matplotlib.figure import Figure
 
+    # text.parse_math off: labels are model and dataset names, and a name with `$...$` in it was parsed as
+    # mathtext (a run named `x $\frac{$` stopped `restgate leaderboard` with a ValueError)
     matplotlib.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "restgate", "font.size": 9,
-                                "font.family": "sans-serif"})
+                                "font.family": "sans-serif", "text.parse_math": False})
     fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
     return fig
 

@@ -151,3 +151,13 @@ def test_a_folder_still_marked_running_is_not_complete(tmp_path: Path) -> None:
     assert load_run(folder).complete is True
     (folder / "RUNNING").write_text("pid 1\n")
     assert load_run(folder).complete is False
+
+
+def test_a_model_name_with_dollar_signs_is_drawn_as_written(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """matplotlib read `$...$` in a label as mathtext: a run named `x $\\frac{$` stopped `restgate leaderboard`
+    with a ValueError, and `$a$` was drawn as an italic a."""
+    for n, model in enumerate(("x $\\frac{$ y", "cost $5$ model")):
+        make_run(tmp_path, Spec(model, units_of("cccci"), started=1_790_000_000.0 + 60 * n))
+    assert main(["leaderboard", "--report-dir", str(tmp_path)]) == 0
+    html = (tmp_path / "leaderboard.html").read_text()
+    assert "x $\\frac{$ y" in html and "cost $5$ model" in html
