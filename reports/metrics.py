@@ -46,11 +46,12 @@ def jsonable(value: Any) -> Any:
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [jsonable(v) for v in value]
-    numpy = sys.modules.get("numpy")  # a numpy scalar exists only when numpy is loaded
-    if numpy is not None and isinstance(value, numpy.generic):
+    # a numpy scalar or pandas' NA exists only once numpy or pandas is loaded (getattr: another thread may be
+    # importing it right now, its module still half initialised)
+    numpy_scalar = getattr(sys.modules.get("numpy"), "generic", None)
+    if numpy_scalar is not None and isinstance(value, numpy_scalar):
         value = value.item()
-    pandas = sys.modules.get("pandas")
-    if pandas is not None and (value is pandas.NA or value is pandas.NaT):
+    if value is not None and not isinstance(value, float) and _missing(value):  # pandas' NA or NaT
         return None
     if isinstance(value, float) and not math.isfinite(value):
         return None

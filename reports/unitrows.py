@@ -20,14 +20,15 @@ from pytest_restgate.core.summary import UNIT_COLUMNS, UNIT_KEY
 Unit = dict[str, Any]
 REQUIRED = frozenset({*UNIT_KEY, "modality", "gold", "answer", "correct", "cer", "error"})
 _BLOCK = 128
+_ABSENT = object()
 
 
 def missing(value: Any) -> bool:
     """None, NaN, or pandas' NA/NaT (only possible when pandas is loaded): a value the records do not have."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return True
-    pandas = sys.modules.get("pandas")
-    return pandas is not None and (value is pandas.NA or value is pandas.NaT)
+    pandas = sys.modules.get("pandas")  # getattr: a pandas half imported by another thread has no NA yet
+    return pandas is not None and (value is getattr(pandas, "NA", _ABSENT) or value is getattr(pandas, "NaT", _ABSENT))
 
 
 def flag(value: Any) -> bool:
