@@ -39,9 +39,13 @@ NOTES = (
     "macro: unweighted mean over datasets of each figure, skipping datasets where it is null."
 )
 
+_PLAIN = frozenset({str, bool, int})
+
 
 def jsonable(value: Any) -> Any:
     """The value with numpy scalars made Python ones and NaN/inf/NA made None, so json.dumps accepts it."""
+    if value is None or type(value) in _PLAIN:  # most values of a summary: returned at once
+        return value
     if isinstance(value, Mapping):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

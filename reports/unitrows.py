@@ -21,12 +21,17 @@ Unit = dict[str, Any]
 REQUIRED = frozenset({*UNIT_KEY, "modality", "gold", "answer", "correct", "cer", "error"})
 _BLOCK = 128
 _ABSENT = object()
+_PLAIN = frozenset({str, bool, int})
 
 
 def missing(value: Any) -> bool:
     """None, NaN, or pandas' NA/NaT (only possible when pandas is loaded): a value the records do not have."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None:
         return True
+    if type(value) in _PLAIN:  # the common case first: this runs a few hundred thousand times per summary
+        return False
+    if isinstance(value, float):
+        return math.isnan(value)
     pandas = sys.modules.get("pandas")  # getattr: a pandas half imported by another thread has no NA yet
     return pandas is not None and (value is getattr(pandas, "NA", _ABSENT) or value is getattr(pandas, "NaT", _ABSENT))
 
@@ -95,10 +100,16 @@ def groups(rows: Iterable[Mapping[str, Any]], *columns: str, sort: bool = True) 
     """Rows by the value of `columns` (a tuple key for several, the value for one), as pandas' groupby: rows
     with a missing key are in no group; keys sorted, or in order of first appearance when not `sort`."""
     out: dict[Any, list[Any]] = {}
-    for row in rows:
-        key = tuple(row.get(c) for c in columns)
-        if not any(missing(k) for k in key):
-            out.setdefault(key if len(columns) > 1 else key[0], []).append(row)
+    if len(columns) == 1:  # the common case, without a key tuple per row
+        for row in rows:
+            value = row.get(columns[0])
+            if not missing(value):
+                out.setdefault(value, []).append(row)
+    else:
+        for row in rows:
+            key = tuple(row.get(c) for c in columns)
+            if not any(missing(k) for k in key):
+                out.setdefault(key, []).append(row)
     return {k: out[k] for k in sorted(out)} if sort else out
 
 
