@@ -5,7 +5,7 @@ The old code is read from git (`git show REF:reports/...`) into a temporary pack
 are rewritten to it, so both versions run side by side in this process. Floats from t-tests and standard
 deviations are compared with a relative tolerance of 1e-12, everything else exactly; every difference is counted.
 
-    python benchmarks/summary_equivalence.py [--ref main] [--cases 500] RESULTS.jsonl...
+    python benchmarks/summary_equivalence.py [--ref a89d6c1] [--cases 500] RESULTS.jsonl...
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ def run_block(results: Path) -> dict[str, Any]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("results", nargs="+", type=Path)
-    parser.add_argument("--ref", default="main")
+    parser.add_argument("--ref", default="a89d6c1")  # the last commit before the plain-Python table
     parser.add_argument("--cases", type=int, default=500)
     parser.add_argument("--seed", type=int, default=26)
     args = parser.parse_args()
