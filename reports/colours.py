@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
-
 from pytest_restgate.reports.cells import text_figure as _f
-from pytest_restgate.reports.metrics import jsonable, summary, units
+from pytest_restgate.reports.metrics import jsonable, summary, unit_rows
+from pytest_restgate.reports.unitrows import as_rows, groups
 
 COLOUR_NOTE = (
     "Each item's text colour is one of six, chosen by a hash of its id. The colours are the named hues darkened "
@@ -25,16 +24,15 @@ FIGURES: tuple[str, ...] = ("n", "rer", "acc_text", "acc_image", "acc_mixed", "c
                             "ocr_ok_rer", "n_errors")
 
 
-def colour_table(records: pd.DataFrame, rgb: dict[str, tuple[int, int, int]] | None = None) -> dict[str, Any] | None:
-    """colour -> figures over the units rendered in it (records whose `colour` is set); None when none is."""
-    if records.empty or "colour" not in records.columns:
-        return None
-    coloured = records[records["colour"].notna()]
-    if coloured.empty:
+def colour_table(records: Any, rgb: dict[str, tuple[int, int, int]] | None = None) -> dict[str, Any] | None:
+    """colour -> figures over the units rendered in it (records whose `colour` is set); None when none is.
+    `records`: record dicts, or a pandas frame of them."""
+    by_colour = groups(as_rows(records), "colour")
+    if not by_colour:
         return None
     colours = {}
-    for name, group in coloured.groupby("colour", sort=True):
-        figures = summary(units(group))
+    for name, group in by_colour.items():
+        figures = summary(unit_rows(group))
         colours[str(name)] = {"rgb": list(rgb[str(name)]) if rgb and str(name) in rgb else None,
                               **{k: figures.get(k) for k in FIGURES}}
     return jsonable({"note": COLOUR_NOTE, "colours": colours})

@@ -14,11 +14,9 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
 from pytest_restgate.reports.distributions import binomial_two_sided_half, normal_quantile, t_quantile, t_two_sided_p
-from pytest_restgate.reports.metrics import jsonable, scored
+from pytest_restgate.reports.metrics import jsonable
+from pytest_restgate.reports.unitrows import Unit, as_rows, is_scored, mean, missing, sample_sd
 
 PAIRS: tuple[tuple[str, str], ...] = (("text", "image"), ("image", "mixed"))
 """The paper's comparisons: does rendering hurt (text vs image), does the split help (image vs mixed)?"""
@@ -74,6 +72,16 @@ def mcnemar_exact(a_correct: Sequence[bool], b_correct: Sequence[bool]) -> dict[
             "diff": (b10 - b01) / len(a) if a else None}
 
 
+def _floats(values: Sequence[float]) -> list[float]:
+    """A 1-D sequence of numbers as floats (what numpy's asarray(dtype=float) accepted)."""
+    out = []
+    for v in values:
+        if isinstance(v, Sequence | str) and not isinstance(v, bytes):
+            raise ValueError("paired samples must be 1-D sequences of numbers")
+        out.append(float(v))
+    return out
+
+
 def paired_t(a: Sequence[float], b: Sequence[float], confidence: float = 0.95) -> dict[str, Any]:
     """Paired t-test of a - b with Cohen's d_z (mean difference / SD of differences) and a CI of the mean.
 
@@ -81,22 +89,22 @@ def paired_t(a: Sequence[float], b: Sequence[float], confidence: float = 0.95) -
     variance, where t is undefined).
     """
     _check_confidence(confidence)
-    x, y = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    if x.shape != y.shape or x.ndim != 1:
-        raise ValueError(f"paired samples must be 1-D and equally long: {x.shape} vs {y.shape}")
-    if np.isnan(x).any() or np.isnan(y).any():
+    x, y = _floats(a), _floats(b)
+    if len(x) != len(y):
+        raise ValueError(f"paired samples must be 1-D and equally long: ({len(x)},) vs ({len(y)},)")
+    if any(math.isnan(v) for v in (*x, *y)):
         raise ValueError("paired samples hold NaN")
-    n, d = len(x), x - y
+    n, d = len(x), [p - q for p, q in zip(x, y, strict=True)]
     out: dict[str, Any] = {
-        "n": n, "mean_a": float(x.mean()) if n else None, "mean_b": float(y.mean()) if n else None,
-        "mean_diff": float(d.mean()) if n else None, "sd_diff": float(d.std(ddof=1)) if n >= 2 else None,
+        "n": n, "mean_a": mean(x) if n else None, "mean_b": mean(y) if n else None,
+        "mean_diff": mean(d) if n else None, "sd_diff": sample_sd(d) if n >= 2 else None,
         "t": None, "df": n - 1 if n >= 2 else None, "p_value": None, "d_z": None,
         "ci_low": None, "ci_high": None, "confidence": confidence, "note": None,
     }
     if n < 2:
         out["note"] = "fewer than 2 pairs"
         return out
-    if np.ptp(d) == 0.0:
+    if max(d) - min(d) == 0.0:
         out["sd_diff"], out["note"] = 0.0, "zero variance of the differences"
         return out
     standard_error = out["sd_diff"] / math.sqrt(n)
@@ -113,16 +121,16 @@ def _interval(successes: int, n: int, confidence: float) -> dict[str, Any]:
             "low": ci[0] if ci else None, "high": ci[1] if ci else None}
 
 
-def modality_tests(units: pd.DataFrame, confidence: float = 0.95) -> dict[str, Any]:
+def modality_tests(units: list[Unit] | Any, confidence: float = 0.95) -> dict[str, Any]:
     """Text vs image and image vs mixed accuracy over the scored units (McNemar, paired t, Wilson CIs).
 
     Pairs are units: pass a single-style frame for the paper's per-item test, as REST+ units of one item
     share their text answer and are not independent.
     """
-    s = scored(units)
+    s = [u for u in as_rows(units) if is_scored(u)]
     out: dict[str, Any] = {}
     for a, b in PAIRS:
-        ca, cb = s[f"correct_{a}"].astype(bool).tolist(), s[f"correct_{b}"].astype(bool).tolist()
+        ca, cb = [bool(u[f"correct_{a}"]) for u in s], [bool(u[f"correct_{b}"]) for u in s]
         out[f"{a}_vs_{b}"] = {
             "a": a, "b": b, "n": len(ca),
             "acc_a": _interval(sum(ca), len(ca), confidence),
@@ -137,33 +145,39 @@ ITEM: tuple[str, ...] = ("dataset", "item_id")
 """What a cluster is: one item, whose renderings (REST+) share its text answer and difficulty."""
 
 
-def _clustered(flags: pd.Series, items: pd.DataFrame, confidence: float) -> dict[str, Any]:
-    """`_interval` of a 0/1 column, with the item-clustered interval when an item has several units."""
+def _clustered(flags: list[bool], items: list[Unit], confidence: float) -> dict[str, Any]:
+    """`_interval` of 0/1 flags (one per unit of `items`), with the item-clustered interval when an item has
+    several units; units without an item key are in no cluster (as in pandas' groupby)."""
     from pytest_restgate.reports.clustered import clustered_interval
 
-    grouped = flags.astype(int).groupby([items[c] for c in ITEM], sort=False).agg(["sum", "count"])
-    if len(grouped) == 0 or int(grouped["count"].max()) <= 1:
-        return {**_interval(int(flags.astype(bool).sum()), len(flags), confidence), "method": "wilson"}
-    ci = clustered_interval(grouped["sum"].astype(int).tolist(), grouped["count"].astype(int).tolist(), confidence)
+    clusters: dict[tuple[Any, ...], list[bool]] = {}
+    for unit, value in zip(items, flags, strict=True):
+        key = tuple(unit[c] for c in ITEM)
+        if not any(missing(k) for k in key):
+            clusters.setdefault(key, []).append(value)
+    if not clusters or max(len(c) for c in clusters.values()) <= 1:
+        return {**_interval(sum(flags), len(flags), confidence), "method": "wilson"}
+    sums, counts = [sum(c) for c in clusters.values()], [len(c) for c in clusters.values()]
+    ci = clustered_interval(sums, counts, confidence)
     assert ci is not None
-    n, successes = int(grouped["count"].sum()), int(grouped["sum"].sum())
+    n, successes = sum(counts), sum(sums)
     return {"value": successes / n, "successes": successes, "n": n, "low": ci[0], "high": ci[1],
-            "method": "clustered by item", "n_items": len(grouped)}
+            "method": "clustered by item", "n_items": len(clusters)}
 
 
-def metric_intervals(units: pd.DataFrame, confidence: float = 0.95) -> dict[str, Any]:
+def metric_intervals(units: list[Unit] | Any, confidence: float = 0.95) -> dict[str, Any]:
     """95% intervals of RER, MMC (over scored units) and CFR (over the MMC units), for bound gates.
 
     Wilson when each item has one unit; when an item has several (REST+ renderings), the interval clustered by
     item (reports/clustered.py), since those units are not independent draws.
     """
-    s = scored(units)
-    solved = s[s["solved_any"].astype(bool)]
+    s = [u for u in as_rows(units) if is_scored(u)]
+    solved = [u for u in s if bool(u["solved_any"])]
     return jsonable({
         "confidence": confidence,
-        "rer": _clustered(s["consistent"], s, confidence),
-        "mmc": _clustered(s["solved_any"], s, confidence),
-        "cfr": _clustered(~solved["solved_all"].astype(bool), solved, confidence),
+        "rer": _clustered([bool(u["consistent"]) for u in s], s, confidence),
+        "mmc": _clustered([bool(u["solved_any"]) for u in s], s, confidence),
+        "cfr": _clustered([not bool(u["solved_all"]) for u in solved], solved, confidence),
     })
 
 

@@ -10,18 +10,20 @@ import platform
 import time
 from typing import Any
 
-import pandas as pd
-
 from pytest_restgate.core.gates import BUDGET_MARK
 from pytest_restgate.core.records import Record, figure_records
 from pytest_restgate.core.summary import SCHEMA
 from pytest_restgate.reports.collector import Outcomes
 from pytest_restgate.reports.colours import colour_table
 from pytest_restgate.reports.figures import ocr_ok_intervals, paper_block
-from pytest_restgate.reports.metrics import jsonable, metrics_table, style_table, units, units_records
+from pytest_restgate.reports.metrics import jsonable, metrics_table, style_table, unit_rows, units_records
 from pytest_restgate.reports.noise import first_repeat, noise_summary
 from pytest_restgate.reports.paper import compare
 from pytest_restgate.reports.stats import metric_intervals, modality_tests
+from pytest_restgate.reports.unitrows import groups, missing
+
+_BLANK: dict[str, Any] = dict.fromkeys(Record.__annotations__)
+"""Every record field, None unless the record has it (as the pandas frame of records had each column)."""
 
 
 def _usage(records: list[Record], spend: dict[str, Any] | None) -> dict[str, Any]:
@@ -82,24 +84,24 @@ def _with_digests(rows: list[dict[str, Any]], records: list[Record]) -> list[dic
             for row in rows]
 
 
-def _vision_tokens(frame: pd.DataFrame) -> dict[str, Any]:
+def _vision_tokens(records: list[dict[str, Any]]) -> dict[str, Any]:
     """Prompt tokens the image costs against the same content as text, per style (the paper's vision-token
     comparison): the ratio of the image prompt's tokens to the text prompt's, over units with both."""
-    if frame.empty:
+    tokens: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for r in records:
+        key = (r["item_id"], r["style"], r["strategy"])
+        if missing(r["error"]) and not missing(r["prompt_tokens"]) and not any(missing(k) for k in key):
+            tokens.setdefault(key, {})[r["modality"]] = r["prompt_tokens"]  # the last one counts
+    if not any("text" in t for t in tokens.values()) or not any("image" in t for t in tokens.values()):
         return {}
-    ok = frame[frame["error"].isna() & frame["prompt_tokens"].notna()]
-    wide = ok.pivot_table(index=["item_id", "style", "strategy"], columns="modality",
-                          values="prompt_tokens", aggfunc="last")
-    if "text" not in wide or "image" not in wide:
-        return {}
-    wide = wide.dropna(subset=["text", "image"])
+    pairs = {k: (t["text"], t["image"]) for k, t in sorted(tokens.items()) if "text" in t and "image" in t}
     out: dict[str, Any] = {}
-    for style, g in wide.groupby(level="style"):
-        text, image = float(g["text"].sum()), float(g["image"].sum())
+    for style, keys in groups(({"style": k[1], "key": k} for k in pairs), "style").items():
+        text, image = float(sum(pairs[k["key"]][0] for k in keys)), float(sum(pairs[k["key"]][1] for k in keys))
         out[str(style)] = {
-            "n": len(g),
-            "text_tokens_mean": text / len(g),
-            "image_tokens_mean": image / len(g),
+            "n": len(keys),
+            "text_tokens_mean": text / len(keys),
+            "image_tokens_mean": image / len(keys),
             "image_to_text_ratio": image / text if text else None,
         }
     return jsonable(out)
@@ -121,13 +123,14 @@ def build_summary(
     # --repeats: the paper's figures on repeat 0 (comparable with a run without repeats); the rest in `noise`
     # fresh-search shrinking steps: in results.jsonl and the bill, not in the figures (fixtures/evaluation/fresh_search)
     scored_records = figure_records(records)
-    frame = pd.DataFrame(first_repeat(scored_records), columns=list(Record.__annotations__))
-    primary = frame[frame["strategy"] == primary_strategy]
-    primary_units = units(primary)
-    unit_frame = primary_units if len(primary) == len(frame) else units(frame)  # one strategy: the same units
+    rows = [{**_BLANK, **r} for r in first_repeat(scored_records)]
+    primary = [r for r in rows if r["strategy"] == primary_strategy]
+    primary_units = unit_rows(primary)
+    all_units = primary_units if len(primary) == len(rows) else unit_rows(rows)  # one strategy: the same units
     default_style = run.get("default_style")
-    single_style = primary_units[primary_units["style"] == default_style] if default_style else primary_units
-    styles = sorted(frame["style"].dropna().unique().tolist())
+    single_style = [u for u in primary_units if u["style"] == default_style] if default_style else primary_units
+    styles = groups(rows, "style")
+    strategies = groups(rows, "strategy")
     doc = jsonable({
         "schema": SCHEMA,
         "run": run,
@@ -142,19 +145,19 @@ def build_summary(
         "truncated": _truncated(records),
         "primary_strategy": primary_strategy,
         "metrics": metrics_table(primary, primary_units),
-        "strategies": metrics_table(frame, unit_frame)["strategies"] if frame["strategy"].nunique() > 1 else None,
+        "strategies": metrics_table(rows, all_units)["strategies"] if len(strategies) > 1 else None,
         "intervals": metric_intervals(primary_units),
         "interval_by_dataset": {
-            str(name): metric_intervals(g) for name, g in primary_units.groupby("dataset", sort=True)
+            str(name): metric_intervals(g) for name, g in groups(primary_units, "dataset").items()
         },
         "intervals_ocr_ok": ocr_ok_intervals(primary_units),
-        "modality_tests": modality_tests(single_style if len(single_style) else primary_units),
+        "modality_tests": modality_tests(single_style or primary_units),
         "modality_tests_scope": "within this run (paired over items)",
         "colours": colour_table(primary, _rgb()),
         "fallback_glyphs": _fallback(primary),
         "styles": style_table(primary, run.get("style_facts", {}), primary_units) if len(styles) > 1 else None,
         "vision_tokens": _vision_tokens(primary),
-        "units": _with_digests(units_records(unit_frame), records),
+        "units": _with_digests(units_records(all_units), records),
     })
     doc["metrics"]["paper"] = paper_block(primary_units, default_style)
     doc["paper_comparison"] = compare(doc["metrics"]["paper"], run.get("model"), run.get("model_id"))
@@ -166,15 +169,14 @@ def build_summary(
     return doc
 
 
-def _fallback(frame: pd.DataFrame) -> dict[str, Any] | None:
+def _fallback(records: list[dict[str, Any]]) -> dict[str, Any] | None:
     """Units whose page drew characters in the fallback face (the style's face lacks them), per style."""
-    if frame.empty or "fallback_chars" not in frame.columns:
+    pages = [r for r in records if r["modality"] == "ocr" and isinstance(r.get("fallback_chars"), str)
+             and r.get("fallback_chars") != ""]
+    if not pages:
         return None
-    pages = frame[frame["modality"].eq("ocr") & frame["fallback_chars"].map(lambda v: isinstance(v, str) and v != "")]
-    if pages.empty:
-        return None
-    return {"units": len(pages), "by_style": {str(k): len(g) for k, g in pages.groupby("style", sort=True)},
-            "chars": "".join(sorted(set("".join(pages["fallback_chars"].astype(str)))))}
+    return {"units": len(pages), "by_style": {str(k): len(g) for k, g in groups(pages, "style").items()},
+            "chars": "".join(sorted(set("".join(str(r.get("fallback_chars")) for r in pages))))}
 
 
 def _rgb() -> dict[str, tuple[int, int, int]]:

@@ -1,11 +1,13 @@
 """End-of-run work prepared while the calls are still running, on the process that writes the summary.
 
-Why: after the last answer a run imports pandas and pytest-html's templates (about 2 s on a 2-core
-machine; no scipy since reports/distributions.py) before it can write its summary and report, and pytest's
-Hypothesis plugin imports Hypothesis (about 1.5 s) just to check for failing examples a REST run never has.
-`WarmUp` imports the former on a background thread, at once on an xdist controller (it idles while the workers
-call), and in a single process once most tests have reported (earlier, the import would take the interpreter
-lock from the busy event loop). The latter plugin is unregistered on REST runs; `pytest tests` keeps it.
+Why: after the last answer a run imports its summary and terminal modules and pytest-html's templates (jinja2)
+before it can write its summary and report, and pytest's Hypothesis plugin imports Hypothesis (about 1.5 s)
+just to check for failing examples a REST run never has. `WarmUp` imports the former on a background thread,
+at once on an xdist controller (it idles while the workers call), and in a single process once most tests have
+reported (earlier, the import would take the interpreter lock from the busy event loop). The latter plugin is
+unregistered on REST runs; `pytest tests` keeps it. pandas is not among them: the summary is computed in plain
+Python (reports/unitrows.py), so a run without a baseline never imports pandas or numpy, and a thread importing
+them (0.4 s of CPU) would only slow a single process down.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import threading
 
 import pytest
 
-MODULES = ("pandas", "pytest_restgate.reports.summary", "pytest_restgate.reports.terminal", "jinja2")
+MODULES = ("pytest_restgate.reports.summary", "pytest_restgate.reports.terminal", "jinja2")
 """What `pytest_restgate.reports.plugin`'s finish and the HTML report import first."""
 SINGLE_PROCESS_START = 0.8
 """In a single process, the warm-up starts once this share of the tests has reported."""

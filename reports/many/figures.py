@@ -6,12 +6,13 @@ REST+ runs (restricted to the default rendering) give figures defined the same w
 
 from __future__ import annotations
 
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from pytest_restgate.reports.metrics import OCR_OK, average, summary
 from pytest_restgate.reports.stats import wilson_interval
+
+if TYPE_CHECKING:
+    import pandas as pd  # run_figures is given a frame; the run's report (reports/html.py) needs only `interval`
 
 INTERVAL_OF: dict[str, str] = {
     "rer": "n", "mmc": "n", "cfr": "n_cfr", "acc_text": "n", "acc_image": "n", "acc_mixed": "n",

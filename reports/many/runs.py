@@ -10,15 +10,16 @@ import re
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from pytest_restgate.core.records import Record, figure_records
 from pytest_restgate.core.rundir import is_unfinished, running_marker
 from pytest_restgate.core.summary import Metrics, RunBlock, Summary, from_json
 from pytest_restgate.reports.many.folders import read_jsonl, read_summary, warn_skipped
 from pytest_restgate.reports.metrics import units
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class RunFolderError(ValueError):
@@ -183,6 +184,8 @@ def paper_figures(run: Run) -> dict[str, Any]:
 def unit_frame(run: Run, *, primary_only: bool = True) -> pd.DataFrame:
     """The run's units (summary.json `units`, else rebuilt from results.jsonl), restricted by default to the
     primary strategy and, for REST+ runs, the default rendering: the units the paper's figures are about."""
+    import pandas as pd  # here: the run index (written at the end of every run) lists runs without it
+
     from pytest_restgate.reports.summaryfile import unit_rows  # summaryfile imports this package's folders
 
     rows = unit_rows(run.path, run.summary)
