@@ -9,7 +9,8 @@ concurrency (150 items x 4 calls x 0.3 s / 32 = 5.6 s). Two parts, in one run of
   and the overhead per call ((wall - limit) / calls), which should stay flat as the run grows. `--plot FILE`
   draws the curve (matplotlib). `--ceiling` also replays each size's requests, as the suite sent them, with
   bare `litellm.acompletion` in one process at the same concurrency: the best any litellm-based harness can do
-  in one process on this machine, drawn beside the suite.
+  in one process on this machine, drawn beside the suite (with `--workers N`, N replay processes at once, each
+  with every N-th request and its share of the concurrency, as the suite's workers have).
 - compare (`--compare`): at the first size, alternated `--repeats` times on the same server with the same
   request bodies (recorded from the suite's first run): raw aiohttp, bare `litellm.acompletion`
   (benchmarks/replay_calls.py), the suite, and inspect_ai when `--inspect PATH` names its `inspect` command
@@ -105,14 +106,27 @@ def replay_command(harness: str, payloads: Path, server: LocalServer, concurrenc
             str(concurrency)]
 
 
-def bare_litellm(server: LocalServer, run: dict[str, Any], report_dir: Path) -> float:
-    """Wall time of bare `litellm.acompletion` replaying the requests the suite just sent (same concurrency)."""
+def bare_litellm(server: LocalServer, run: dict[str, Any], report_dir: Path, workers: int = 0) -> float:
+    """Wall time of bare `litellm.acompletion` replaying the requests the suite just sent (same concurrency).
+
+    With `workers` > 1 (the suite ran under `-n`), as many replay processes at once, each with its share of the
+    requests (every `workers`-th) and of the concurrency, so the ceiling may use the cores the suite used."""
     payloads = record_payloads(server, report_dir / f"payloads-{run['items']}.jsonl")
+    parts = max(1, workers)
+    lines = payloads.read_text().splitlines(keepends=True)
+    files = []
+    for k in range(parts):
+        files.append(report_dir / f"payloads-{run['items']}-{k}.jsonl")
+        files[-1].write_text("".join(lines[k::parts]))
     server.reset_requests()
-    wall, done = timed(replay_command("litellm", payloads, server, run["concurrency"]))
-    if done.returncode != 0 or server.request_count != run["calls"]:
-        raise SystemExit(f"bare litellm failed ({done.returncode}, {server.request_count} served):\n"
-                         f"{done.stdout[-800:]}{done.stderr[-800:]}")
+    started = time.perf_counter()
+    procs = [subprocess.Popen(replay_command("litellm", f, server, max(1, run["concurrency"] // parts)), cwd=REPO,
+                              env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for f in files]
+    outputs = [p.communicate()[0] for p in procs]
+    wall = time.perf_counter() - started
+    if any(p.returncode != 0 for p in procs) or server.request_count != run["calls"]:
+        raise SystemExit(f"bare litellm failed ({[p.returncode for p in procs]}, {server.request_count} served):\n"
+                         f"{''.join(o[-800:] for o in outputs)}")
     return wall
 
 
@@ -176,7 +190,7 @@ def plot(runs: list[dict[str, Any]], latency: float, path: Path) -> None:
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.4))
     left.plot(calls, [r["wall"] for r in runs], "o-", label="restgate, pytest start to exit")
     if all("litellm" in r for r in runs):
-        left.plot(calls, [r["litellm"] for r in runs], "^:", label="bare litellm.acompletion, one process")
+        left.plot(calls, [r["litellm"] for r in runs], "^:", label="bare litellm.acompletion")
     left.plot(calls, ideal, "s--", label="physical limit (calls x latency / concurrency)")
     for r, x in zip(runs, calls, strict=True):
         left.annotate(f"{r['wall'] / (r['calls'] * latency / r['concurrency']):.2f}x, c={r['concurrency']}",
@@ -224,7 +238,7 @@ def main() -> None:
         for items, concurrency in zip(args.items, args.concurrency, strict=True):
             runs.append(run_suite(server, items, concurrency, args.workers, Path(tmp)))
             if args.ceiling:
-                runs[-1]["litellm"] = bare_litellm(server, runs[-1], Path(tmp))
+                runs[-1]["litellm"] = bare_litellm(server, runs[-1], Path(tmp), args.workers)
             print(describe(runs[-1], args.latency), flush=True)
         result["scale"] = runs
     if args.plot:
