@@ -99,7 +99,7 @@ def summary(unit_table: Table) -> dict[str, Any]:
     """All figures of one group of units, on all scored units and on the OCR-correct subset (JSON-ready)."""
     rows = as_rows(unit_table)
     errored = [_flag(u["errored"]) for u in rows]
-    s = [u for u in rows if is_scored(u)]
+    s = scored(rows)
     cer = [float(u["ocr_cer"]) for u in s if not _missing(u["ocr_cer"])]
     out: dict[str, Any] = {
         "n_units": len(rows), "n_errors": sum(errored),

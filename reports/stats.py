@@ -15,8 +15,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pytest_restgate.reports.distributions import binomial_two_sided_half, normal_quantile, t_quantile, t_two_sided_p
-from pytest_restgate.reports.metrics import jsonable
-from pytest_restgate.reports.unitrows import Unit, as_rows, is_scored, mean, missing, sample_sd
+from pytest_restgate.reports.metrics import jsonable, scored
+from pytest_restgate.reports.unitrows import Unit, as_rows, mean, missing, sample_sd
 
 PAIRS: tuple[tuple[str, str], ...] = (("text", "image"), ("image", "mixed"))
 """The paper's comparisons: does rendering hurt (text vs image), does the split help (image vs mixed)?"""
@@ -127,7 +127,7 @@ def modality_tests(units: list[Unit] | Any, confidence: float = 0.95) -> dict[st
     Pairs are units: pass a single-style frame for the paper's per-item test, as REST+ units of one item
     share their text answer and are not independent.
     """
-    s = [u for u in as_rows(units) if is_scored(u)]
+    s = scored(as_rows(units))
     out: dict[str, Any] = {}
     for a, b in PAIRS:
         ca, cb = [bool(u[f"correct_{a}"]) for u in s], [bool(u[f"correct_{b}"]) for u in s]
@@ -171,7 +171,7 @@ def metric_intervals(units: list[Unit] | Any, confidence: float = 0.95) -> dict[
     Wilson when each item has one unit; when an item has several (REST+ renderings), the interval clustered by
     item (reports/clustered.py), since those units are not independent draws.
     """
-    s = [u for u in as_rows(units) if is_scored(u)]
+    s = scored(as_rows(units))
     solved = [u for u in s if bool(u["solved_any"])]
     return jsonable({
         "confidence": confidence,

@@ -92,16 +92,18 @@ def _vision_tokens(records: list[dict[str, Any]]) -> dict[str, Any]:
         key = (r["item_id"], r["style"], r["strategy"])
         if missing(r["error"]) and not missing(r["prompt_tokens"]) and not any(missing(k) for k in key):
             tokens.setdefault(key, {})[r["modality"]] = r["prompt_tokens"]  # the last one counts
-    if not any("text" in t for t in tokens.values()) or not any("image" in t for t in tokens.values()):
-        return {}
-    pairs = {k: (t["text"], t["image"]) for k, t in sorted(tokens.items()) if "text" in t and "image" in t}
+    by_style: dict[Any, list[tuple[Any, Any]]] = {}  # style -> (text, image) prompt tokens of its units with both
+    for (_, style, _), t in tokens.items():
+        if "text" in t and "image" in t:
+            by_style.setdefault(style, []).append((t["text"], t["image"]))
     out: dict[str, Any] = {}
-    for style, keys in groups(({"style": k[1], "key": k} for k in pairs), "style").items():
-        text, image = float(sum(pairs[k["key"]][0] for k in keys)), float(sum(pairs[k["key"]][1] for k in keys))
+    for style in sorted(by_style):
+        pairs = by_style[style]
+        text, image = float(sum(p[0] for p in pairs)), float(sum(p[1] for p in pairs))
         out[str(style)] = {
-            "n": len(keys),
-            "text_tokens_mean": text / len(keys),
-            "image_tokens_mean": image / len(keys),
+            "n": len(pairs),
+            "text_tokens_mean": text / len(pairs),
+            "image_tokens_mean": image / len(pairs),
             "image_to_text_ratio": image / text if text else None,
         }
     return jsonable(out)
