@@ -26,12 +26,14 @@ from pytest_restgate.reports.collector import Collector
 from pytest_restgate.reports.extras import attach_extras, table_header, table_row
 from pytest_restgate.reports.findings import as_finding
 from pytest_restgate.reports.noise import MIN_REPEATS
+from pytest_restgate.reports.records_wire import WORKER_FLAG, RestoreOnce, SendOnce
 from pytest_restgate.reports.retention import Retention
 from pytest_restgate.reports.rows import Rows
 from pytest_restgate.reports.stops import stop_named, stop_reason
 from pytest_restgate.reports.trust import Completeness, notices, notices_html
 
 PLUGIN_NAME = "restgate-results"
+RESTORE_ONCE = f"{PLUGIN_NAME}-restore-once"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -49,7 +51,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     """Not tryfirst: the fixtures plugin's (tryfirst) must have put the run info in the stash; still before
     pytest-html's, which reads the report path this sets (plugins named in conftest run before installed ones)."""
-    if hasattr(config, "workerinput") or not is_rest_run(config):
+    if hasattr(config, "workerinput"):
+        if config.workerinput.get(WORKER_FLAG):  # the controller restores records sent once (reports/records_wire)
+            config.pluginmanager.register(SendOnce(), f"{PLUGIN_NAME}-send-once")
+        return
+    if not is_rest_run(config):
         return
     if config.option.collectonly:
         from pytest_restgate.reports.warmup import drop_hypothesis_plugin
@@ -59,12 +65,21 @@ def pytest_configure(config: pytest.Config) -> None:
     results = Results(config, config.stash[RUN_INFO_KEY])
     config.pluginmanager.register(results, PLUGIN_NAME)
     config.pluginmanager.register(Retention(results.report_path), f"{PLUGIN_NAME}-retention")  # reports/retention
+    if getattr(config.option, "numprocesses", None):  # xdist: each test's records arrive once (reports/records_wire)
+        config.pluginmanager.register(RestoreOnce(), RESTORE_ONCE)
     from pytest_restgate.reports.warmup import prepare_end_of_run
 
     prepare_end_of_run(config)  # summary imports warmed during the run; Hypothesis's end-of-session import dropped
     if getattr(config.option, "htmlpath", None) is None and config.pluginmanager.hasplugin("html"):
         config.option.htmlpath = str(results.run_dir / "report.html")
         config.option.self_contained_html = True
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist: a worker sends each test's records once when this controller puts them back in every report."""
+    if node.config.pluginmanager.has_plugin(RESTORE_ONCE):
+        node.workerinput[WORKER_FLAG] = True
 
 
 @pytest.hookimpl(wrapper=True)

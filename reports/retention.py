@@ -1,7 +1,8 @@
 """What the controller keeps of each test report after every plugin has read it.
 
 Why: pytest-html and the terminal keep every report of the session (setup, call and teardown of each test) to
-the end, and under xdist each of the three arrives with its own copy of the unit's records. At 1,500 REST+
+the end, and each of the three holds the unit's records (under xdist they cross once and the three share one
+list, reports/records_wire.py; before that each arrived with its own copy). At 1,500 REST+
 units that was 45 MB of decoded strings on the controller, growing with every unit (tracemalloc at the end of
 the session); the collector already holds one copy for the metrics and results.jsonl. Once a test's teardown
 report has been through every hook (pytest-html builds the row from all three reports then), its reports let
