@@ -235,7 +235,9 @@ def summary_html(summary: dict[str, Any], gates: list[GateResult], regression: d
         datasets_note(run),
     ]
     if error_list:
-        parts.append(f"<details><summary>{len(errors)} error(s)</summary><ul>{error_list}</ul></details>")
+        total = tests.get("errors") or len(errors)
+        shown = f" (the first {min(len(errors), 30)} listed)" if total > min(len(errors), 30) else ""
+        parts.append(f"<details><summary>{total} error(s){shown}</summary><ul>{error_list}</ul></details>")
     parts.append(gates_section(gates, regression))
     parts.append(statistics_section(summary))
     parts.append(noise_html(summary.get("noise")))  # --repeats: RER beside its noise floor

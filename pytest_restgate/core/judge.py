@@ -166,14 +166,21 @@ def judge(spec: GateSpec, summary: dict[str, Any], regression: dict[str, Any] | 
     if not spec.gating:
         return gates
     errors = list(summary.get("errors") or [])
+    unlisted = _count(summary.get("errors_unlisted"))  # past the listed ones, only counted (reports/collector)
     if spec.allow_budget_stop:  # calls the budget refused are reported by their own gate, not as errors
         errors = [e for e in errors if BUDGET_MARK not in e.get("message", "")]
-    gates.append(check_count("max-errors", len(errors), spec.max_errors or 0))
+        unlisted -= min(unlisted, _count(summary.get("errors_unlisted_budget")))
+    gates.append(check_count("max-errors", len(errors) + unlisted, spec.max_errors or 0))
     if regression is not None:
         gates.append(regression_gate(regression, spec.max_regressions))
     datasets = list((summary.get("run") or {}).get("datasets") or [])
     gates.extend(data_gates(summary, datasets, spec.min_items, spec.allow_missing_datasets, spec.allow_budget_stop))
     return gates
+
+
+def _count(value: Any) -> int:
+    """A count from summary.json: a non-negative int, else 0 (never lowers what the listed entries show)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 def _threshold(spec: GateSpec, t: Threshold, summary: dict[str, Any], figures: dict[str, dict[str, float | None]],

@@ -31,7 +31,8 @@ UNIT_FLAGS = ("consistent", "errored", "incomplete")
 SHAPES: dict[str, type | tuple[type, ...]] = {
     "run": dict, "metrics": dict, "units": list, "usage": dict, "started": str, "errors": list,
     "complete": bool, "gate_passed": (bool, type(None)), "gates": list, "evidence": dict, "plan": dict,
-    "selection": dict, "tests": dict, "units_file": str,
+    "selection": dict, "tests": dict, "units_file": str, "errors_unlisted": int, "errors_unlisted_budget": int,
+    "skipped_unlisted": int,
 }
 """The summary's top-level fields the views read, and the type each must have when present."""
 Figures = Mapping[str, float | int | None]
@@ -136,7 +137,11 @@ class Summary:
     primary_strategy: str | None = None
     units: tuple[Mapping[str, Any], ...] = ()
     errors: tuple[Any, ...] = ()
+    """The errors listed by name (at most 200); `errors_unlisted` more were only counted."""
     skipped: tuple[Any, ...] = ()
+    errors_unlisted: int = 0
+    errors_unlisted_budget: int = 0
+    skipped_unlisted: int = 0
     selection: Mapping[str, Any] = field(default_factory=dict)
     gate_passed: bool | None = None
     gated: bool = False
@@ -216,6 +221,9 @@ def from_json(doc: Mapping[str, Any]) -> Summary:
         versions=_mapping(doc.get("versions")),
         primary_strategy=doc.get("primary_strategy"), units=tuple(doc.get("units") or ()),
         errors=tuple(doc.get("errors") or ()), skipped=tuple(doc.get("skipped") or ()),
+        errors_unlisted=_int(doc.get("errors_unlisted")) or 0,
+        errors_unlisted_budget=_int(doc.get("errors_unlisted_budget")) or 0,
+        skipped_unlisted=_int(doc.get("skipped_unlisted")) or 0,
         selection=doc.get("selection") or {}, gate_passed=doc.get("gate_passed"), gated=bool(doc.get("gates")),
         verdict=doc.get("verdict"), report_html=doc.get("report_html", "report.html"),
         rebuilt_from=doc.get("rebuilt_from"), shards=_int(doc.get("shards")), units_file=doc.get("units_file"),

@@ -44,8 +44,13 @@ def _outcomes(runs: list[Run]) -> Outcomes:
         o.passed += tests.passed
         o.inconsistent += tests.inconsistent
         o.failed_other += tests.failed_other
-        o.errors.extend(run.summary.errors)
-        o.skipped.extend(run.summary.skipped)
+        for error in run.summary.errors:
+            o.add_error(error)
+        for skip in run.summary.skipped:
+            o.add_skip(skip)
+        o.errors_unlisted += run.summary.errors_unlisted
+        o.errors_unlisted_budget += run.summary.errors_unlisted_budget
+        o.skipped_unlisted += run.summary.skipped_unlisted
     return o
 
 
