@@ -73,11 +73,14 @@ def comparison_lines(comparison: dict[str, Any] | None) -> list[str]:
     lines = [f"paper ({comparison['model']}, OCR-correct subset, mean over datasets) vs this run:"]
     for metric, row in comparison["figures"].items():
         interval = row["interval"]
-        inside = {True: "inside", False: "OUTSIDE", None: "no interval"}[row["paper_inside_interval"]]
+        where = {True: "; paper's value inside the measured 95% interval",
+                 False: "; paper's value OUTSIDE the measured 95% interval",
+                 None: "; nothing measured to compare it with" if row["measured"] is None
+                 else "; no measured interval"}[row["paper_inside_interval"]]
         lines.append(
             f"  {metric.upper()} paper {row['paper']:.3f}, measured {_f(row['measured'])}"
             + (f" [{interval[0]:.3f}, {interval[1]:.3f}]" if interval else "")
             + (f", difference {row['difference']:+.3f}" if row["difference"] is not None else "")
-            + f"; paper's value {inside} the measured 95% interval"
+            + where
         )
     return lines

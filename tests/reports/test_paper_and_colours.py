@@ -105,3 +105,11 @@ def test_the_per_run_modality_test_is_labelled_as_within_this_run() -> None:
     assert any(line.startswith("modality tests within this run (paired over items): text vs image diff +0.400")
                for line in lines)
     assert doc["paper_comparison"] is None
+
+
+def test_a_figure_with_nothing_measured_says_so_in_one_plain_clause() -> None:
+    from pytest_restgate.reports.paper import comparison_lines
+
+    row = {"paper": 0.713, "measured": None, "difference": None, "interval": None, "paper_inside_interval": None}
+    lines = comparison_lines({"model": "GPT-4o-mini", "figures": {"rer": row}})
+    assert lines[1] == "  RER paper 0.713, measured -; nothing measured to compare it with"
