@@ -20,6 +20,7 @@ from pytest_restgate.core.gates import GateResult
 from pytest_restgate.core.judge import GateSpec, add_gate_options, judge, missing_datasets, passes, settle
 from pytest_restgate.core.records import KIND_PROPERTY, RUN_INFO_KEY, RunInfo
 from pytest_restgate.core.rundir import discard_run_dir, is_rest_run, make_run_dir, mark_finished
+from pytest_restgate.core.summary import Completeness
 from pytest_restgate.reports import html, prechecks
 from pytest_restgate.reports.baseline import load_baseline, regression_of, save_baseline
 from pytest_restgate.reports.collector import Collector
@@ -30,7 +31,7 @@ from pytest_restgate.reports.records_wire import WORKER_FLAG, RestoreOnce, SendO
 from pytest_restgate.reports.retention import Retention
 from pytest_restgate.reports.rows import Rows
 from pytest_restgate.reports.stops import stop_named, stop_reason
-from pytest_restgate.reports.trust import Completeness, notices, notices_html
+from pytest_restgate.reports.trust import notices, notices_html
 
 PLUGIN_NAME = "restgate-results"
 RESTORE_ONCE = f"{PLUGIN_NAME}-restore-once"
@@ -153,8 +154,8 @@ class Results:
                                      primary_strategy=self.run.primary_strategy, started=self.started,
                                      spend=spend)
         finished = len(self.collector.finished)
-        self.completeness = Completeness(self.planned if self.planned is not None else finished, finished,
-                                         self.stop_reason)
+        self.completeness = Completeness.of(self.planned if self.planned is not None else finished, finished,
+                                            self.stop_reason)
         self.summary.update(self.completeness.as_json())
         self._record_selection()
         self.summary[EVIDENCE_KEY] = evidence(self.run_dir / "results.jsonl", self.collector.records)  # for merge
@@ -179,7 +180,7 @@ class Results:
         assert self.summary is not None and self.completeness is not None
         self.summary["selection"] = selection_of(self.config, (self.summary.get("run") or {}).get("shard"))
         plan = self.run.plan() if self.run.plan is not None else None
-        self.summary["plan"] = plan_block(plan, self.selected, self.completeness.complete)
+        self.summary["plan"] = plan_block(plan, self.selected, self.completeness.complete is True)
         chosen = getattr(self.config.option, "htmlpath", None)
         self.summary["report_html"] = (Path(os.path.relpath(Path(chosen).resolve(), self.run_dir.resolve()))
                                        .as_posix() if chosen else None)

@@ -8,25 +8,7 @@ once after the loop and the terminal, the report and summary.json all show the s
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 from typing import Any
-
-
-@dataclass(frozen=True)
-class Completeness:
-    """Did the run finish every selected unit? `reason` says why not (interrupt, -x, a crashed worker...)."""
-
-    planned: int
-    finished: int
-    reason: str | None = None
-
-    @property
-    def complete(self) -> bool:
-        return self.reason is None and self.finished >= self.planned
-
-    def as_json(self) -> dict[str, Any]:
-        return {"complete": self.complete, "planned": self.planned, "finished": self.finished,
-                "incomplete_reason": None if self.complete else (self.reason or "not every unit finished")}
 
 
 def notices(summary: dict[str, Any]) -> list[str]:
@@ -57,4 +39,4 @@ def notices_html(summary: dict[str, Any]) -> str:
     return f'<div id="restgate-notices" style="border:2px solid #b00020;padding:8px;margin:8px 0">{rows}</div>'
 
 
-__all__ = ["Completeness", "notices", "notices_html"]
+__all__ = ["notices", "notices_html"]

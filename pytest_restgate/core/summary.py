@@ -93,12 +93,26 @@ class Tests:
 
 @dataclass(frozen=True)
 class Completeness:
-    """Whether every selected unit finished; `complete` None: the file does not say (written before it did)."""
+    """Whether every selected unit finished; `complete` None: the file does not say (written before it did).
+
+    A live run makes it with `of` (the controller's counts and why it stopped) and writes `as_json` into
+    summary.json; a reader gets it back from the file through `from_json`."""
 
     complete: bool | None = None
     incomplete_reason: str | None = None
     planned: int | None = None
     finished: int | None = None
+
+    @classmethod
+    def of(cls, planned: int, finished: int, reason: str | None) -> Completeness:
+        """Complete when nothing stopped the run (`reason`: interrupt, -x, a crashed worker...) and every planned
+        test finished."""
+        complete = reason is None and finished >= planned
+        return cls(complete, None if complete else (reason or "not every unit finished"), planned, finished)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"complete": self.complete, "planned": self.planned, "finished": self.finished,
+                "incomplete_reason": self.incomplete_reason}
 
 
 @dataclass(frozen=True)

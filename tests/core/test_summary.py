@@ -16,7 +16,7 @@ import pytest
 
 from pytest_restgate.core.evidence import digests_sha256, evidence
 from pytest_restgate.core.records import Record
-from pytest_restgate.core.summary import UNIT_COLUMNS, from_json
+from pytest_restgate.core.summary import UNIT_COLUMNS, Completeness, from_json
 from pytest_restgate.reports.collector import Outcomes
 from pytest_restgate.reports.many.runs import summary_from_records
 from pytest_restgate.reports.summary import build_summary
@@ -98,3 +98,11 @@ def test_an_older_summary_reads_with_its_gaps_filled() -> None:
 def test_a_field_of_the_wrong_shape_is_one_error_naming_it(doc: dict[str, Any], named: str) -> None:
     with pytest.raises(ValueError, match=f"wrong type of {named}"):
         from_json(doc)
+
+
+def test_a_live_runs_completeness_reads_back_the_same_from_its_file() -> None:
+    cases = [(Completeness.of(5, 5, None), (True, None)), (Completeness.of(5, 3, None), (False, "not every unit "
+             "finished")), (Completeness.of(5, 5, "interrupted (Ctrl-C)"), (False, "interrupted (Ctrl-C)"))]
+    for made, (complete, reason) in cases:
+        assert (made.complete, made.incomplete_reason) == (complete, reason)
+        assert from_json({"schema": 1, **made.as_json()}).completeness == made
