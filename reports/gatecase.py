@@ -6,7 +6,8 @@ so it cannot be a collected test item; a `TestReport` handed to junitxml's `LogX
 It is not broadcast through `pytest_runtest_logreport`: the cache (`--lf`), stepwise and pytest-html would then
 treat a node id no collection can produce as a test. A failing gate is also added to the terminal's `failed`
 stats (under gate options), so pytest's own summary line and its short summary say `1 failed` exactly when the
-exit status is non-zero.
+exit status is non-zero, and handed to pytest-html alone as a row of its own, so the page's counts say
+`1 Failed` too (its row log holds every gate line) instead of `0 Failed` under a FAILED banner.
 """
 
 from __future__ import annotations
@@ -52,6 +53,29 @@ def count_failed_gate(config: pytest.Config, verdict: ReleaseVerdict) -> None:
     terminal.stats.setdefault("failed", []).append(gate_report(verdict))
 
 
+def html_plugin(config: pytest.Config) -> Any | None:
+    """pytest-html's report plugin (the object that turns reports into rows), or None without it."""
+    for plugin in config.pluginmanager.get_plugins():
+        if type(plugin).__module__.startswith("pytest_html") and callable(
+                getattr(plugin, "pytest_runtest_logreport", None)) and hasattr(plugin, "_report"):
+            return plugin
+    return None
+
+
+def add_html_row(config: pytest.Config, verdict: ReleaseVerdict) -> None:
+    """A failing verdict (under gate options) as pytest-html's row and count, exactly when the terminal counts it.
+
+    Handed to pytest-html's plugin alone (its call report, then its teardown report, which makes the row), not
+    broadcast: the cache and stepwise never see the node id."""
+    if verdict.passed or not verdict.gated:
+        return
+    plugin = html_plugin(config)
+    if plugin is None:
+        return
+    plugin.pytest_runtest_logreport(gate_report(verdict))
+    plugin.pytest_runtest_logreport(gate_report(verdict, "teardown"))
+
+
 def write_last_line(config: pytest.Config, verdict: ReleaseVerdict) -> None:
     """The verdict as the terminal's last line, after pytest's own summary line."""
     terminal: Any = config.pluginmanager.get_plugin("terminalreporter")
@@ -66,6 +90,7 @@ def before_reporters(config: pytest.Config, summary: dict[str, Any], exit_status
     verdict = release_verdict(summary, exit_status)
     add_junit_case(config, verdict)
     count_failed_gate(config, verdict)
+    add_html_row(config, verdict)
     publish_markdown(config.getoption("--md-summary", None), summary, verdict)
     return verdict
 
@@ -99,5 +124,5 @@ def after_reporters(config: pytest.Config, verdict: ReleaseVerdict, html_path: P
         write_page(html_path, marked)
 
 
-__all__ = ["add_junit_case", "after_reporters", "before_reporters", "count_failed_gate", "gate_report",
-           "publish_markdown", "write_last_line"]
+__all__ = ["add_html_row", "add_junit_case", "after_reporters", "before_reporters", "count_failed_gate", "gate_report",
+           "html_plugin", "publish_markdown", "write_last_line"]

@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from pytest_restgate.reports.release import JUNIT_NODEID
+
 LIST_PASSED_UP_TO = 1000
 """A run of more selected tests lists only those that did not pass (a row costs Chromium a few ms)."""
 LIST_FAILED_UP_TO = 200
@@ -59,7 +61,7 @@ class Rows:
 
         pytest-html hands over a test's setup, call and teardown reports in that order once it has finished.
         """
-        if selected <= LIST_PASSED_UP_TO:
+        if selected <= LIST_PASSED_UP_TO or report.nodeid == JUNIT_NODEID:  # a failed gate: always its row
             return True
         if not report.passed or hasattr(report, "wasxfail"):
             return self._keep_failed(report, cells)

@@ -84,3 +84,17 @@ def test_a_large_run_lists_the_first_failures_and_counts_the_rest() -> None:
     assert (rows.listed_failed, rows.unlisted_failed) == (LIST_FAILED_UP_TO, 1)
     assert html._report.outcomes["failed"]["value"] == 1  # the left-out one, where pytest-html counts it
     assert f"the first {LIST_FAILED_UP_TO:,} are listed and 1 more are counted only" in rows.note()
+
+
+def test_a_failed_gate_is_listed_however_many_failures_came_before() -> None:
+    """The release gate's row (reports/gatecase.py) is the one the page's `1 Failed` counts: never left out."""
+    from pytest_restgate.reports.release import JUNIT_NODEID
+
+    html = _Html()
+    rows = Rows(_config(html))
+    for k in range(LIST_FAILED_UP_TO + 5):
+        _kept(rows, _test(f"f{k}", "failed"), LIST_PASSED_UP_TO + 1)
+    gate = [pytest.TestReport(JUNIT_NODEID, ("restgate", None, "release_gate"), {}, outcome, None, when)  # type: ignore[arg-type]
+            for when, outcome in (("call", "failed"), ("teardown", "passed"))]
+    assert _kept(rows, gate, LIST_PASSED_UP_TO + 1) == [True, True]
+    assert html._report.outcomes["failed"]["value"] == 5  # the five failures past the budget, counted only

@@ -57,6 +57,7 @@ def test_a_passing_gate_with_findings_is_green_everywhere(run_suite, tmp_path: P
     assert run.summary["tests"]["inconsistent"] == 3  # still counted as inconsistent, not as skipped
     html = run.html
     assert 'data-verdict="PASSED"' in html
+    assert '<span class="failed">0 Failed,</span>' in html and "release_gate" not in html  # as pytest's counts
     assert html.index('id="restgate-verdict"') < html.index('id="environment-header"')
     assert md.read_text().splitlines()[0] == "## ✅ restgate release gate PASSED: every gate passed"
 
@@ -78,6 +79,9 @@ def test_a_failing_gate_fails_once_everywhere(run_suite, tmp_path: Path, monkeyp
     assert failure is not None and failure.get("message", "").startswith("restgate release gate FAILED: min-rer")
     assert "gate FAIL min-rer: target 0.5, actual 0.0000" in (failure.text or "")
     assert 'data-verdict="FAILED"' in run.html
+    # the page counts what pytest's line counts: the gate is its one failed row, with every gate line in its log
+    assert '<span class="failed">1 Failed,</span>' in run.html and '3 Expected failures' in run.html
+    assert "restgate::release_gate" in run.html and "gate FAIL min-rer: target 0.5" in run.html
     text = md.read_text()
     assert text.startswith("earlier step\n## ❌ restgate release gate FAILED: min-rer\n")  # appended
     assert "| soebench | 3 | 0.000 [0.00, 0.56] |" in text
