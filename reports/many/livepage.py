@@ -4,7 +4,11 @@ Why: `restgate merge` used to write a page of its own layout, without the render
 a live report shows for each test. Each shard's report.html already holds them (pytest-html keeps every test,
 with its extras, in one JSON blob that the page's script renders), so the merged page is the first shard's page
 with the tests of all shards in that blob, the outcome counts recounted, and the summary section replaced by the
-merged summary (the live run's own `summary_html`, judged once over all shards).
+merged summary (the live run's own `summary_html`, judged once over all shards). The verdict is the merge's
+alone: the shard's banner and each shard's own gate row (reports/gatecase.py) are taken out, and the merged
+verdict's banner (and, failed under gate options, its row and count, as a live page has them) put in. Every
+other row keeps the result its shard gave it (a shard run without gate options lists an inconsistent test as
+failed where a gated run lists it as an expected failure); the page says so.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import Any
 from pytest_restgate.core.gates import GateResult
 from pytest_restgate.reports.html import summary_html
 from pytest_restgate.reports.pictures import FOLDER
+from pytest_restgate.reports.release import JUNIT_NODEID, ReleaseVerdict, add_banner, release_verdict
 from pytest_restgate.reports.rows import unlisted_note
 from pytest_restgate.reports.trust import notices_html
 
@@ -27,6 +32,9 @@ PREFIX = re.compile(r'(<div class="additional-summary prefix">)(.*?)(</div>\s*<p
                     re.DOTALL)
 FILTER = re.compile(r'(<input checked="true" class="filter" name="filter_checkbox" type="checkbox" '
                     r'data-test-result="(\w+)" ?)(disabled)?(>\s*<span class="\2">)(\d+)')
+BANNER = re.compile(r'<div id="restgate-verdict".*?(?=<div id="environment-header">)', re.DOTALL)
+"""A page's verdict banner: reports/release.py puts it just above pytest-html's Environment box."""
+CELL = re.compile(r'(<td class="col-([\w-]+)"[^>]*>)(.*?)(</td>)', re.DOTALL)
 TITLE = re.compile(r"(<title id=\"head-title\">|<h1 id=\"title\">)(.*?)(</title>|</h1>)")
 
 
@@ -65,8 +73,17 @@ def merged_live_page(pages: list[Path | None], summary: dict[str, Any], gates: l
         texts.append(text)
         blobs.append(blob)
     merged = dict(blobs[0])
-    merged["tests"] = {key: value for blob in blobs for key, value in blob["tests"].items()}
+    merged["tests"] = {key: value for blob in blobs for key, value in blob["tests"].items() if key != JUNIT_NODEID}
     counts = _counts(texts)
+    for blob in blobs:  # a shard's own gate row: the shard's verdict, not the merge's
+        for entry in blob["tests"].get(JUNIT_NODEID, []):
+            outcome = str(entry.get("result", "")).lower()
+            counts[outcome] = max(0, counts.get(outcome, 0) - 1)
+    verdict = release_verdict(summary)
+    if verdict.gated and not verdict.passed:
+        row = _gate_entry(verdict, merged["tests"])
+        merged["tests"] = {JUNIT_NODEID: [row], **merged["tests"]}
+        counts["failed"] = counts.get("failed", 0) + 1
     entries = [entry for value in merged["tests"].values() for entry in value]
     unlisted = counts.get("passed", 0) - sum(entry.get("result") == "Passed" for entry in entries)
     model = (summary.get("run") or {}).get("model")
@@ -79,12 +96,25 @@ def merged_live_page(pages: list[Path | None], summary: dict[str, Any], gates: l
 
     page = PREFIX.sub(lambda m: f"{m[1]}{prefix}{m[3]}{sum(counts.values()) or len(entries)} tests, merged "
                                 f"from {shards} shards "
-                                f"(restgate merge).{m[5]}", texts[0], count=1)
+                                f"(restgate merge); each test's result is the one its shard gave it, the "
+                                f"verdict above is the merge's.{m[5]}", BANNER.sub("", texts[0]), count=1)
+    page = add_banner(page, verdict)
     page = FILTER.sub(filters, page)
     page = TITLE.sub(lambda m: f"{m[1]}restgate report (merged): {html.escape(str(model))}{m[3]}", page)
     merged["title"] = f"restgate report (merged): {model}"
     blob_text = html.escape(json.dumps(merged), quote=True)
     return BLOB.sub(lambda m: f"{m[1]}{blob_text}{m[3]}", page, count=1)
+
+
+def _gate_entry(verdict: ReleaseVerdict, tests: dict[str, Any]) -> dict[str, Any]:
+    """The failed verdict as pytest-html's row, in the columns the shards' rows have (their first row's cells)."""
+    lines = "\n".join([verdict.line, *(f"gate {line}" for line in verdict.gate_lines)])
+    template = next((e.get("resultsTableRow") for v in tests.values() for e in v if e.get("resultsTableRow")),
+                    ['<td class="col-result"></td>', '<td class="col-testId"></td>',
+                     '<td class="col-duration"></td>', '<td class="col-links"></td>'])
+    shown = {"result": "Failed", "testId": JUNIT_NODEID, "duration": "0 ms"}
+    cells = [CELL.sub(lambda m: f"{m[1]}{html.escape(shown.get(m[2], ''))}{m[4]}", str(cell)) for cell in template]
+    return {"extras": [], **shown, "resultsTableRow": cells, "log": html.escape(lines)}
 
 
 def copy_pictures(pages: list[Path | None], out: Path) -> None:

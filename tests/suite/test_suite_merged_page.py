@@ -53,3 +53,38 @@ def test_the_merged_report_is_the_live_page_with_every_shards_tests(run_suite, t
     assert re.search(r'data-test-result="passed" ?>\s*<span class="passed">4', page)
     assert re.search(r'data-test-result="failed" ?>\s*<span class="failed">2', page)
     assert "PASS min-rer" in page
+    # the merge's verdict, once, never shard 1's own banner (that shard alone failed pytest's rule)
+    assert re.findall(r'data-verdict="(\w+)"', page) == ["PASSED"]
+    assert 'data-verdict="FAILED"' in shards[0].html
+
+
+def _gate_rows(page: str) -> list[dict[str, Any]]:
+    return _blob(page)["tests"].get("restgate::release_gate", [])
+
+
+def test_a_failed_merge_has_its_own_banner_and_gate_row_never_the_shards(run_suite, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Shards run under the gate each list their failed gate as a row; the merged page drops those (each judged
+    one shard) and lists the merge's failed verdict once: its banner, its row with every gate line, its count."""
+    with LocalServer(reply=_image_says_8) as server:
+        args = ("--limit=4", "--model=openai/scripted", f"--api-base={server.base_url}", "--retry-backoff=0.01",
+                "--min-rer=0.9")
+        shards = [run_suite(*args, f"--shard={k}/2") for k in (1, 2)]
+    for shard in shards:  # every unit inconsistent: each shard's own gate failed, a row of its page
+        assert shard.result.ret == pytest.ExitCode.TESTS_FAILED
+        assert [r["result"] for r in _gate_rows(shard.html)] == ["Failed"]
+    out = tmp_path / "merged"
+    assert main(["merge", *(str(s.run_dir) for s in shards), "--out", str(out), "--min-rer=0.9"]) == 1
+    assert capsys.readouterr().out.rstrip().splitlines()[-1] == "restgate release gate FAILED: min-rer"
+    page = (out / "report.html").read_text()
+    assert re.findall(r'data-verdict="(\w+)"', page) == ["FAILED"]
+    (row,) = _gate_rows(page)
+    assert row["result"] == "Failed" and row["testId"] == "restgate::release_gate"
+    assert "gate FAIL min-rer: target 0.9, actual 0.0000" in row["log"]
+    columns = next(iter(_blob(shards[0].html)["tests"].values()))[0]["resultsTableRow"]
+    assert len(row["resultsTableRow"]) == len(columns)  # the shards' columns, the answers' cells left empty
+    assert [re.sub(r"<[^>]+>", "", cell) for cell in row["resultsTableRow"]] == [
+        {"col-result": "Failed", "col-testId": "restgate::release_gate", "col-duration": "0 ms"}.get(
+            re.search(r'class="([\w-]+)"', cell)[1], "") for cell in columns]  # type: ignore[index]
+    assert re.search(r'data-test-result="failed" ?>\s*<span class="failed">1 Failed', page)  # the merge's gate alone
+    assert re.search(r'data-test-result="xfailed" ?>\s*<span class="xfailed">4 Expected', page)  # the four findings
+    assert "5 tests, merged from 2 shards" in page
