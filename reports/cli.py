@@ -204,15 +204,12 @@ def _merge(args: argparse.Namespace, report_dir: Path) -> int:
     except pytest.UsageError as exc:
         raise ValueError(str(exc)) from None
     from pytest_restgate.reports.gatecase import publish_markdown
-    from pytest_restgate.reports.release import release_verdict
+    from pytest_restgate.reports.many.merge import merged_verdict
     from pytest_restgate.reports.terminal import summary_lines
 
     for line in summary_lines(summary, gates, summary.get("baseline"), str(args.out)):
         print(line)
-    from pytest_restgate.core.judge import passes
-
-    # the exit status is the one judge's (pytest_restgate/core/judge.py); the verdict reads it as every surface does
-    verdict = release_verdict(summary, 0 if passes(spec, summary, gates) else 1)
+    verdict = merged_verdict(spec, summary, gates)  # the one the merged page and summary.json hold
     publish_markdown(args.md_summary, summary, verdict)
     print(f"merged {summary.get('shards')} shards: {args.out}")
     print(verdict.line)

@@ -28,6 +28,7 @@ from pytest_restgate.reports.extras import attach_extras, table_header, table_ro
 from pytest_restgate.reports.findings import as_finding
 from pytest_restgate.reports.noise import MIN_REPEATS
 from pytest_restgate.reports.records_wire import WORKER_FLAG, RestoreOnce, SendOnce
+from pytest_restgate.reports.release import ReleaseVerdict
 from pytest_restgate.reports.retention import Retention
 from pytest_restgate.reports.rows import Rows
 from pytest_restgate.reports.stops import stop_named, stop_reason
@@ -171,7 +172,6 @@ class Results:
         target = self.config.getoption("--save-baseline")
         if target is not None and self.completeness.complete:
             save_baseline(path, target)
-        self._write_index()
 
     def _record_selection(self) -> None:
         """summary.json's selection, plan and report path (reports/selection.py; index links follow --html)."""
@@ -184,6 +184,17 @@ class Results:
         chosen = getattr(self.config.option, "htmlpath", None)
         self.summary["report_html"] = (Path(os.path.relpath(Path(chosen).resolve(), self.run_dir.resolve()))
                                        .as_posix() if chosen else None)
+
+    def _record_release(self, verdict: ReleaseVerdict, exit_status: int) -> None:
+        """summary.json's `release`: the verdict the terminal, the page, JUnit and the markdown show, with the exit
+        status (without gate options pytest's rule decides it, which `verdict` alone, NO-GATE, does not say);
+        then the index, which shows it."""
+        assert self.summary is not None
+        self.summary["release"] = verdict.as_json(exit_status)
+        from pytest_restgate.reports.summaryfile import write_summary
+
+        write_summary(self.run_dir, self.summary, units=False)
+        self._write_index()
 
     def _write_index(self) -> None:
         """Rewrite the report folder's index.html (reports/many): a failure there is a warning on stderr and
@@ -208,6 +219,7 @@ class Results:
             from pytest_restgate.reports.gatecase import after_reporters, before_reporters
 
             verdict = before_reporters(self.config, self.summary, int(session.exitstatus))
+            self._record_release(verdict, int(session.exitstatus))
         try:
             return (yield)
         finally:

@@ -44,6 +44,11 @@ class ReleaseVerdict:
             why = "every gate passed" if self.gated else "every item consistent (no gate options: pytest's rule)"
         return f"restgate release gate {self.word}: {why}"
 
+    def as_json(self, exit_status: int) -> dict[str, Any]:
+        """summary.json's `release`: the verdict every other surface shows, and the exit status it came with."""
+        return {"word": self.word, "line": self.line, "reasons": list(self.reasons), "gated": self.gated,
+                "exit_status": int(exit_status)}
+
 
 def release_verdict(summary: Mapping[str, Any], exit_status: int | None = None) -> ReleaseVerdict:
     """THE reading of today's verdict (summary.json as reports/plugin.py or `restgate merge` wrote it).

@@ -20,10 +20,12 @@ from pytest_restgate.reports.many.pages import write_page
 SUMMARY_FILE = "summary.json"
 
 
-def write_summary(run_dir: Path, doc: dict[str, Any]) -> Path:
-    """Write the unit rows, then summary.json naming them (each atomically); the summary's path."""
-    head, units = split_units(doc)
-    write_page(run_dir / str(head["units_file"]), "".join(json.dumps(u, ensure_ascii=False) + "\n" for u in units))
+def write_summary(run_dir: Path, doc: dict[str, Any], *, units: bool = True) -> Path:
+    """Write the unit rows, then summary.json naming them (each atomically); the summary's path. `units=False`
+    rewrites summary.json alone, over the rows written before (the run's release verdict, added at its end)."""
+    head, rows = split_units(doc)
+    if units:
+        write_page(run_dir / str(head["units_file"]), "".join(json.dumps(u, ensure_ascii=False) + "\n" for u in rows))
     return write_page(run_dir / SUMMARY_FILE, json.dumps(head, indent=2, ensure_ascii=False))
 
 

@@ -32,7 +32,7 @@ SHAPES: dict[str, type | tuple[type, ...]] = {
     "run": dict, "metrics": dict, "units": list, "usage": dict, "started": str, "errors": list,
     "complete": bool, "gate_passed": (bool, type(None)), "gates": list, "evidence": dict, "plan": dict,
     "selection": dict, "tests": dict, "units_file": str, "errors_unlisted": int, "errors_unlisted_budget": int,
-    "skipped_unlisted": int,
+    "skipped_unlisted": int, "release": dict,
 }
 """The summary's top-level fields the views read, and the type each must have when present."""
 Figures = Mapping[str, float | int | None]
@@ -161,6 +161,9 @@ class Summary:
     gated: bool = False
     """True when the file holds gate results (`gates`, a gated or a plain run judged by the one judge)."""
     verdict: Any = None
+    release: Mapping[str, Any] = field(default_factory=dict)
+    """The release verdict as the run's last line, banner and JUnit showed it (`word`, `line`, `reasons`,
+    `gated`, `exit_status`); empty in a file written before it existed or by a run killed before its end."""
     report_html: str | None = "report.html"
     """The report's path relative to the run folder (None: the run wrote none)."""
     rebuilt_from: str | None = None
@@ -239,7 +242,7 @@ def from_json(doc: Mapping[str, Any]) -> Summary:
         errors_unlisted_budget=_int(doc.get("errors_unlisted_budget")) or 0,
         skipped_unlisted=_int(doc.get("skipped_unlisted")) or 0,
         selection=doc.get("selection") or {}, gate_passed=doc.get("gate_passed"), gated=bool(doc.get("gates")),
-        verdict=doc.get("verdict"), report_html=doc.get("report_html", "report.html"),
+        verdict=doc.get("verdict"), release=doc.get("release") or {}, report_html=doc.get("report_html", "report.html"),
         rebuilt_from=doc.get("rebuilt_from"), shards=_int(doc.get("shards")), units_file=doc.get("units_file"),
     )
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from pytest_restgate.core.untrusted import printable
-from pytest_restgate.reports.many.pages import fmt, link, page, table, verdict, write_page
+from pytest_restgate.reports.many.pages import fmt, link, page, table, write_page
 from pytest_restgate.reports.many.runs import Run, list_runs, paper_figures, report_of
 from pytest_restgate.reports.many.status import marks
 
@@ -31,11 +31,30 @@ def run_row(run: Run) -> dict[str, Any]:
         "rer": micro.get("rer"), "cfr": micro.get("cfr"), "mmc": micro.get("mmc"),
         "ok_rer": paper["rer"], "ok_cfr": paper["cfr"], "ok_mmc": paper["mmc"],
         "errors": micro.get("n_errors"), "cost": run.summary.usage.cost_usd, "gate": run.summary.gate_passed,
+        "verdict": verdict_word(run),
     }
 
 
+def verdict_word(run: Run) -> str | None:
+    """The run's release verdict as its terminal, page and JUnit showed it (summary.json `release`); for a folder
+    written before that field: INCOMPLETE, or the gate's word, or None for a run judged by pytest's rule."""
+    word = run.summary.release.get("word")
+    if word in ("PASSED", "FAILED", "INCOMPLETE"):
+        return str(word)
+    if run.complete is False:
+        return "INCOMPLETE"
+    passed = run.summary.gate_passed
+    return None if passed is None else ("PASSED" if passed else "FAILED")
+
+
+def verdict_html(word: str | None) -> str:
+    if word is None:
+        return '<span class="none">not recorded</span>'
+    return f'<span class="{"pass" if word == "PASSED" else "fail"}">{escape(word)}</span>'
+
+
 HEADERS = ("started", "model", "seed", "datasets", "shard", "units", "complete", "RER", "CFR", "MMC",
-           "OCR-ok RER", "OCR-ok CFR", "OCR-ok MMC", "errors", "cost", "gate", "report")
+           "OCR-ok RER", "OCR-ok CFR", "OCR-ok MMC", "errors", "cost", "verdict", "report")
 
 
 def index_html(root: Path, runs: list[Run]) -> str:
@@ -53,7 +72,7 @@ def index_html(root: Path, runs: list[Run]) -> str:
             fmt(r["started"]), f"<b>{fmt(r['model'])}</b>", fmt(r["seed"]), fmt(r["datasets"]), fmt(r["shard"]),
             fmt(r["units"]), complete, fmt(r["rer"]), fmt(r["cfr"]), fmt(r["mmc"]), fmt(r["ok_rer"]),
             fmt(r["ok_cfr"]), fmt(r["ok_mmc"]), fmt(r["errors"]),
-            "unknown" if r["cost"] is None else f"${r['cost']:.4f}", verdict(r["gate"]), target,
+            "unknown" if r["cost"] is None else f"${r['cost']:.4f}", verdict_html(r["verdict"]), target,
         ])
     note = ('<p class="note">RER, CFR, MMC: all scored units, pooled over datasets. OCR-ok: the paper\'s headline, '
             "units whose OCR transcription was exact, mean over datasets. Errors: units whose calls failed after "
@@ -74,7 +93,7 @@ def write_index(root: Path) -> Path:
 def index_lines(runs: list[Run]) -> list[str]:
     """`restgate runs`: one line per run, newest first."""
     cols = (("started", 19), ("model", 24), ("seed", 6), ("units", 5), ("complete", 8), ("rer", 6), ("cfr", 6),
-            ("mmc", 6), ("ok_rer", 6), ("ok_cfr", 6), ("errors", 6), ("gate", 5))
+            ("mmc", 6), ("ok_rer", 6), ("ok_cfr", 6), ("errors", 6), ("verdict", 10))
     header = "  ".join(name.upper().replace("OK_", "OK-").ljust(w) for name, w in cols) + "  FOLDER"
     lines = [header]
     for run in reversed(runs):
@@ -82,8 +101,8 @@ def index_lines(runs: list[Run]) -> list[str]:
         cells = []
         for name, w in cols:
             v = r[name]
-            if name == "gate":
-                text = "-" if v is None else ("PASS" if v else "FAIL")
+            if name == "verdict":
+                text = "-" if v is None else str(v)
             elif name == "complete":
                 text = "-" if v is None else ("yes" if v else "no")
             elif isinstance(v, float):

@@ -23,7 +23,7 @@ from typing import Any
 from pytest_restgate.core.gates import GateResult
 from pytest_restgate.reports.html import summary_html
 from pytest_restgate.reports.pictures import FOLDER
-from pytest_restgate.reports.release import JUNIT_NODEID, ReleaseVerdict, add_banner, release_verdict
+from pytest_restgate.reports.release import JUNIT_NODEID, ReleaseVerdict, add_banner
 from pytest_restgate.reports.rows import unlisted_note
 from pytest_restgate.reports.trust import notices_html
 
@@ -60,7 +60,7 @@ def _counts(texts: list[str]) -> dict[str, int]:
 
 
 def merged_live_page(pages: list[Path | None], summary: dict[str, Any], gates: list[GateResult],
-                     regression: dict[str, Any] | None) -> str | None:
+                     regression: dict[str, Any] | None, verdict: ReleaseVerdict) -> str | None:
     """The merged report, or None when a shard has no readable pytest-html report (the caller falls back)."""
     texts, blobs = [], []
     for path in pages:
@@ -79,7 +79,6 @@ def merged_live_page(pages: list[Path | None], summary: dict[str, Any], gates: l
         for entry in blob["tests"].get(JUNIT_NODEID, []):
             outcome = str(entry.get("result", "")).lower()
             counts[outcome] = max(0, counts.get(outcome, 0) - 1)
-    verdict = release_verdict(summary)
     if verdict.gated and not verdict.passed:
         row = _gate_entry(verdict, merged["tests"])
         merged["tests"] = {JUNIT_NODEID: [row], **merged["tests"]}

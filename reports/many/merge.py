@@ -32,6 +32,7 @@ from pytest_restgate.reports.many.shardcheck import (
     check_shards,
 )
 from pytest_restgate.reports.noise import MIN_REPEATS
+from pytest_restgate.reports.release import ReleaseVerdict, banner_html, release_verdict
 from pytest_restgate.reports.summary import build_summary
 from pytest_restgate.reports.summaryfile import write_summary
 
@@ -105,6 +106,8 @@ def merge(folders: list[Path], out: Path, spec: GateSpec) -> tuple[dict[str, Any
                          "measured from repeated answers); these have none")
     gates = judge(spec, summary, regression)
     settle(spec, summary, gates)
+    verdict = merged_verdict(spec, summary, gates)
+    summary["release"] = verdict.as_json(0 if verdict.passed else 1)
     out.mkdir(parents=True, exist_ok=True)
     with (out / "results.jsonl").open("w", encoding="utf-8") as fh:
         fh.writelines(json.dumps(r) + "\n" for r in records)
@@ -113,27 +116,34 @@ def merge(folders: list[Path], out: Path, spec: GateSpec) -> tuple[dict[str, Any
     from pytest_restgate.reports.many.runs import report_of
 
     pages = [report_of(r) for r in runs]
-    live = merged_live_page(pages, summary, gates, regression)
-    write_page(out / "report.html", live or merged_report(summary, gates, regression))
+    live = merged_live_page(pages, summary, gates, regression, verdict)
+    write_page(out / "report.html", live or merged_report(summary, gates, regression, verdict))
     if live:
         copy_pictures(pages, out)
     return summary, gates
 
 
-def merged_report(summary: dict[str, Any], gates: list[GateResult], regression: dict[str, Any] | None) -> str:
+def merged_verdict(spec: GateSpec, summary: dict[str, Any], gates: list[GateResult]) -> ReleaseVerdict:
+    """The merge's one verdict (its page, summary.json, its last line, its exit status): the exit status is the
+    one judge's (pytest_restgate/core/judge.py `passes`), read as a live run's is."""
+    from pytest_restgate.core.judge import passes
+
+    return release_verdict(summary, 0 if passes(spec, summary, gates) else 1)
+
+
+def merged_report(summary: dict[str, Any], gates: list[GateResult], regression: dict[str, Any] | None,
+                  verdict: ReleaseVerdict) -> str:
     """The live report's summary section, then one row per unit (answers, gold, verdict)."""
     rows = []
     for u in summary.get("units") or []:
-        verdict = "error" if u.get("errored") else ("consistent" if u.get("consistent") else "inconsistent")
+        unit = "error" if u.get("errored") else ("consistent" if u.get("consistent") else "inconsistent")
         cells = [u.get("item_id"), u.get("style"), u.get("strategy"), u.get("answer_text"), u.get("answer_image"),
-                 u.get("answer_mixed"), u.get("gold"), verdict]
+                 u.get("answer_mixed"), u.get("gold"), unit]
         rows.append("<tr>" + "".join(f"<td>{escape(str('–' if c is None else c))}</td>" for c in cells) + "</tr>")
     head = "".join(f"<th>{h}</th>" for h in ("unit", "style", "strategy", "text", "image", "mixed", "gold",
                                               "verdict"))
     shards = ", ".join(escape(s) for s in (summary.get("run") or {}).get("merged_from") or [])
-    from pytest_restgate.reports.release import banner_html, release_verdict
-
-    body = (banner_html(release_verdict(summary)) + summary_html(summary, gates, regression) + STYLE
+    body = (banner_html(verdict) + summary_html(summary, gates, regression) + STYLE
             + f'<h3>Units</h3><table class="rg-table" id="restgate-units"><tr>{head}</tr>{"".join(rows)}</table>')
     return page(f"restgate report (merged): {(summary.get('run') or {}).get('model')}",
                 f"merged from {summary.get('shards')} shards: {shards}", body)

@@ -51,12 +51,6 @@ def with_ci(value: Any, ci: tuple[float, float] | None) -> str:
     return f"{fmt(value)}{tail}"
 
 
-def verdict(passed: bool | None) -> str:
-    if passed is None:
-        return '<span class="none">no gate</span>'
-    return '<span class="pass">PASS</span>' if passed else '<span class="fail">FAIL</span>'
-
-
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, ident: str = "",
           row_classes: Sequence[str] | None = None) -> str:
     """An HTML table; cells are already-escaped HTML."""

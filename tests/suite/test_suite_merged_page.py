@@ -75,6 +75,9 @@ def test_a_failed_merge_has_its_own_banner_and_gate_row_never_the_shards(run_sui
     out = tmp_path / "merged"
     assert main(["merge", *(str(s.run_dir) for s in shards), "--out", str(out), "--min-rer=0.9"]) == 1
     assert capsys.readouterr().out.rstrip().splitlines()[-1] == "restgate release gate FAILED: min-rer"
+    release = json.loads((out / "summary.json").read_text())["release"]  # the same verdict, for a CI step to read
+    assert release == {"word": "FAILED", "line": "restgate release gate FAILED: min-rer", "reasons": ["min-rer"],
+                       "gated": True, "exit_status": 1}
     page = (out / "report.html").read_text()
     assert re.findall(r'data-verdict="(\w+)"', page) == ["FAILED"]
     (row,) = _gate_rows(page)

@@ -55,6 +55,8 @@ def test_a_passing_gate_with_findings_is_green_everywhere(run_suite, tmp_path: P
         assert '"text":"7","image":"8","mixed":"8"' in {p.get("name"): p.get("value")
                                                          for p in case.iter("property")}["restgate_records"]
     assert run.summary["tests"]["inconsistent"] == 3  # still counted as inconsistent, not as skipped
+    assert run.summary["release"] == {"word": "PASSED", "line": "restgate release gate PASSED: every gate passed",
+                                      "reasons": [], "gated": True, "exit_status": 0}  # summary.json says it too
     html = run.html
     assert 'data-verdict="PASSED"' in html
     assert '<span class="failed">0 Failed,</span>' in html and "release_gate" not in html  # as pytest's counts
@@ -72,6 +74,8 @@ def test_a_failing_gate_fails_once_everywhere(run_suite, tmp_path: Path, monkeyp
     assert run.result.ret == pytest.ExitCode.TESTS_FAILED
     out = run.result.stdout.str().rstrip().splitlines()
     assert out[-1] == "restgate release gate FAILED: min-rer"
+    assert run.summary["release"] == {"word": "FAILED", "line": out[-1], "reasons": ["min-rer"], "gated": True,
+                                      "exit_status": 1}
     assert "1 failed" in out[-2] and "3 xfailed" in out[-2]  # pytest's own line: the gate is the failed test
     suite, cases = _junit(junit)
     assert (suite.get("failures"), suite.get("errors")) == ("1", "0")
@@ -86,3 +90,25 @@ def test_a_failing_gate_fails_once_everywhere(run_suite, tmp_path: Path, monkeyp
     assert text.startswith("earlier step\n## ❌ restgate release gate FAILED: min-rer\n")  # appended
     assert "| soebench | 3 | 0.000 [0.00, 0.56] |" in text
     assert "| soebench/0000" in text and "| 7 | 8 | 8 |" in text  # the top inconsistent items with their answers
+
+
+def test_a_run_judged_by_pytests_rule_records_its_verdict_for_every_reader(run_suite, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Without gate options summary.json's gate word is NO-GATE; its `release` is the verdict the terminal, the page
+    and the run index show, so a CI step or a person reading any of them sees FAILED."""
+    from pytest_restgate.reports.cli import main
+
+    with LocalServer(reply=_blind) as server:
+        run = run_suite("--limit=3", "--model=openai/scripted", f"--api-base={server.base_url}",
+                        "--retry-backoff=0.01")
+    assert run.result.ret == pytest.ExitCode.TESTS_FAILED
+    last = run.result.stdout.str().rstrip().splitlines()[-1]
+    assert last == "restgate release gate FAILED: 3 inconsistent test(s) (no gate options: pytest's rule)"
+    assert run.summary["verdict"] == "NO-GATE" and run.summary["gate_passed"] is None
+    assert run.summary["release"] == {"word": "FAILED", "line": last, "reasons": [last.split(": ", 1)[1]],
+                                      "gated": False, "exit_status": 1}
+    assert 'data-verdict="FAILED"' in run.html
+    index = (run.run_dir.parent / "index.html").read_text()
+    assert '<span class="fail">FAILED</span>' in index and "not recorded" not in index
+    capsys.readouterr()
+    assert main(["runs", "--report-dir", str(run.run_dir.parent)]) == 0
+    assert " FAILED " in capsys.readouterr().out
