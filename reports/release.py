@@ -75,6 +75,16 @@ def release_verdict(summary: Mapping[str, Any], exit_status: int | None = None) 
     return ReleaseVerdict("FAILED" if reasons else "PASSED", tuple(reasons), gated, lines)
 
 
+def recorded_verdict(summary: Mapping[str, Any]) -> ReleaseVerdict | None:
+    """The verdict the run itself showed, from summary.json `release` (None for a file written before it)."""
+    release = summary.get("release")
+    if not isinstance(release, Mapping) or release.get("word") not in ("PASSED", "FAILED", "INCOMPLETE"):
+        return None
+    lines = tuple(str(g.get("line") or g.get("label")) for g in summary.get("gates") or [] if isinstance(g, Mapping))
+    return ReleaseVerdict(release["word"], tuple(str(r) for r in release.get("reasons") or ()),
+                          bool(release.get("gated")), lines)
+
+
 def _ungated_reasons(summary: Mapping[str, Any]) -> list[str]:
     tests = summary.get("tests") or {}
     reasons = []
@@ -109,4 +119,5 @@ def add_banner(page: str, verdict: ReleaseVerdict) -> str:
     return page.replace(ENVIRONMENT_ANCHOR, banner_html(verdict) + ENVIRONMENT_ANCHOR, 1)
 
 
-__all__ = ["JUNIT_NODEID", "ReleaseVerdict", "add_banner", "banner_html", "release_verdict"]
+__all__ = ["JUNIT_NODEID", "ReleaseVerdict", "add_banner", "banner_html", "recorded_verdict",
+           "release_verdict"]

@@ -15,7 +15,7 @@ import pandas as pd
 from pytest_restgate.core.records import ANSWER_MODALITIES
 from pytest_restgate.reports.many.compare import Comparison
 from pytest_restgate.reports.markdown import ICONS, cell, table
-from pytest_restgate.reports.release import release_verdict
+from pytest_restgate.reports.release import recorded_verdict, release_verdict
 
 LABELS = {"rer": "RER", "cfr": "CFR", "mmc": "MMC", "ocr_ok_rer": "RER, OCR-correct units",
           "ocr_ok_cfr": "CFR, OCR-correct units", "acc_text": "accuracy, text", "acc_image": "accuracy, image",
@@ -36,8 +36,10 @@ def _answers(row: pd.Series, side: str) -> str:
 
 
 def compare_markdown(c: Comparison) -> str:
-    """Verdict of B (when it was gated), the deltas table, then the flipped units (regressions first)."""
-    verdict = release_verdict(c.b.summary.doc) if c.b.summary.gated else None
+    """Verdict of B (as B showed it; for an older folder, when it was gated), the deltas table, then the flipped
+    units (regressions first)."""
+    doc = c.b.summary.doc
+    verdict = recorded_verdict(doc) or (release_verdict(doc) if c.b.summary.gated else None)
     head = f"{ICONS[verdict.word]} {cell(verdict.line, 300)}" if verdict else "restgate comparison"
     lines = [MARKER, f"### {head}", "",
              f"**B** `{cell(c.b.name)}` ({cell(c.b.model)}) against **A** `{cell(c.a.name)}` ({cell(c.a.model)}): "

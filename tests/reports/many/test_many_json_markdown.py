@@ -73,3 +73,18 @@ def test_merge_appends_the_markdown_summary(tmp_path: Path, capsys: pytest.Captu
     assert text.splitlines()[0] == "## ❌ restgate release gate FAILED: min-rer"
     assert "merged from 2 shards" in text and "### Inconsistent items" in text
     assert 'data-verdict="FAILED"' in (tmp_path / "m" / "report.html").read_text()
+
+
+def test_the_comment_heads_with_the_verdict_run_b_showed(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A run judged by pytest's rule has no gate lines; its summary.json `release` is what its last line said."""
+    a = min(p for p in root.iterdir() if p.is_dir() and p.name.endswith("model-a"))
+    b = next(p for p in root.iterdir() if p.is_dir() and p.name.endswith("model-b"))
+    assert main(["compare", str(a), str(b), "--format", "markdown"]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == "### restgate comparison"  # an older folder: no verdict known
+    doc = json.loads((b / "summary.json").read_text())
+    line = "restgate release gate FAILED: 3 inconsistent test(s) (no gate options: pytest's rule)"
+    doc["release"] = {"word": "FAILED", "line": line, "reasons": [line.split(": ", 1)[1]], "gated": False,
+                      "exit_status": 1}
+    (b / "summary.json").write_text(json.dumps(doc))
+    assert main(["compare", str(a), str(b), "--format", "markdown"]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == f"### ❌ {line}"
