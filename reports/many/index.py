@@ -31,7 +31,7 @@ def run_row(run: Run) -> dict[str, Any]:
         "rer": micro.get("rer"), "cfr": micro.get("cfr"), "mmc": micro.get("mmc"),
         "ok_rer": paper["rer"], "ok_cfr": paper["cfr"], "ok_mmc": paper["mmc"],
         "errors": micro.get("n_errors"), "cost": run.summary.usage.cost_usd, "gate": run.summary.gate_passed,
-        "verdict": verdict_word(run),
+        "release": verdict_word(run),
     }
 
 
@@ -72,7 +72,7 @@ def index_html(root: Path, runs: list[Run]) -> str:
             fmt(r["started"]), f"<b>{fmt(r['model'])}</b>", fmt(r["seed"]), fmt(r["datasets"]), fmt(r["shard"]),
             fmt(r["units"]), complete, fmt(r["rer"]), fmt(r["cfr"]), fmt(r["mmc"]), fmt(r["ok_rer"]),
             fmt(r["ok_cfr"]), fmt(r["ok_mmc"]), fmt(r["errors"]),
-            "unknown" if r["cost"] is None else f"${r['cost']:.4f}", verdict_html(r["verdict"]), target,
+            "unknown" if r["cost"] is None else f"${r['cost']:.4f}", verdict_html(r["release"]), target,
         ])
     note = ('<p class="note">RER, CFR, MMC: all scored units, pooled over datasets. OCR-ok: the paper\'s headline, '
             "units whose OCR transcription was exact, mean over datasets. Errors: units whose calls failed after "
@@ -93,15 +93,16 @@ def write_index(root: Path) -> Path:
 def index_lines(runs: list[Run]) -> list[str]:
     """`restgate runs`: one line per run, newest first."""
     cols = (("started", 19), ("model", 24), ("seed", 6), ("units", 5), ("complete", 8), ("rer", 6), ("cfr", 6),
-            ("mmc", 6), ("ok_rer", 6), ("ok_cfr", 6), ("errors", 6), ("verdict", 10))
-    header = "  ".join(name.upper().replace("OK_", "OK-").ljust(w) for name, w in cols) + "  FOLDER"
+            ("mmc", 6), ("ok_rer", 6), ("ok_cfr", 6), ("errors", 6), ("release", 10))
+    header = "  ".join(name.upper().replace("OK_", "OK-").replace("RELEASE", "VERDICT").ljust(w) for name, w in cols)
+    header += "  FOLDER"
     lines = [header]
     for run in reversed(runs):
         r = run_row(run)
         cells = []
         for name, w in cols:
             v = r[name]
-            if name == "verdict":
+            if name == "release":
                 text = "-" if v is None else str(v)
             elif name == "complete":
                 text = "-" if v is None else ("yes" if v else "no")

@@ -32,6 +32,8 @@ def test_runs_and_leaderboard_json(root: Path, capsys: pytest.CaptureFixture[str
     runs = _json(capsys, ["runs", "--report-dir", str(root), "--json"])
     assert isinstance(runs, list) and [r["model"] for r in runs] == ["model-b", "model-a", "model-a"]
     assert runs[1]["rer"] == pytest.approx(0.6) and runs[1]["gate"] is False and Path(runs[1]["path"]).is_dir()
+    assert runs[1]["release"] == "FAILED" and "verdict" in runs[1]  # the index's word beside summary.json's own
+    assert runs[0]["release"] is None  # judged by pytest's rule, written before `release`: not recorded
     board = _json(capsys, ["leaderboard", "--report-dir", str(root), "--json"])
     assert isinstance(board, list) and {e["model"] for e in board} == {"model-a", "model-b"}
     assert [e["rank"] for e in board] == [1, 2]
