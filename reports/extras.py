@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from pytest_restgate.core.records import THUMBNAIL_KEY
+from pytest_restgate.core.records import THUMBNAIL_KEY, VERDICT_PROPERTY
 from pytest_restgate.reports import html
-from pytest_restgate.reports.collector import records_of
+from pytest_restgate.reports.collector import property_of, records_of
 from pytest_restgate.reports.noise import distributions_html, has_repeats
 
 
@@ -44,8 +44,16 @@ def table_header(cells: list[str]) -> None:
     latency.header(cells)  # Duration: the model's latency (reports/latency.py)
 
 
+INCONSISTENT_MARK = 'data-rg-verdict="inconsistent"'
+"""On the result cell of an inconsistent test's row: lets `restgate merge` list it as its own gate options read it
+(reports/many/livepage.py), from the test's verdict, not its name."""
+
+
 def table_row(report: pytest.TestReport, cells: list[str], primary_strategy: str) -> None:
     """One test's row: its records' answers and the model's latency."""
+    if report.when == "call" and property_of(report, VERDICT_PROPERTY) == "inconsistent":
+        cells[:] = [c.replace('<td class="col-result"', f'<td class="col-result" {INCONSISTENT_MARK}', 1)
+                    for c in cells]
     cells[2:2] = html.row_cells(records_of(report), primary_strategy)
     from pytest_restgate.reports import latency
 

@@ -6,9 +6,10 @@ with its extras, in one JSON blob that the page's script renders), so the merged
 with the tests of all shards in that blob, the outcome counts recounted, and the summary section replaced by the
 merged summary (the live run's own `summary_html`, judged once over all shards). The verdict is the merge's
 alone: the shard's banner and each shard's own gate row (reports/gatecase.py) are taken out, and the merged
-verdict's banner (and, failed under gate options, its row and count, as a live page has them) put in. Every
-other row keeps the result its shard gave it (a shard run without gate options lists an inconsistent test as
-failed where a gated run lists it as an expected failure); the page says so.
+verdict's banner (and, failed under gate options, its row and count, as a live page has them) put in. An
+inconsistent test is listed as the merge's gate options read it: a shard run without them lists it as failed where
+the merge, gated, lists an expected failure, as the unsharded run would (read from the mark on its row, never from
+its name); every other row keeps the result its shard gave it.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ import html
 import json
 import re
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from pytest_restgate.core.gates import GateResult
+from pytest_restgate.reports.extras import INCONSISTENT_MARK
 from pytest_restgate.reports.html import summary_html
 from pytest_restgate.reports.pictures import FOLDER
 from pytest_restgate.reports.release import JUNIT_NODEID, ReleaseVerdict, add_banner
@@ -59,9 +62,33 @@ def _counts(texts: list[str]) -> dict[str, int]:
     return out
 
 
+def _judged_by_the_merge(blob: dict[str, Any], inconsistent: int | None, gated: bool, counts: dict[str, int]) -> bool:
+    """List a shard's inconsistent tests as the merge's gate options read them: an expected failure (a finding)
+    under gate options, a failure without (as reports/findings.py does in a live run), moving pytest-html's
+    counts with them. Only when the shard's page marks every one of them (reports/extras.py), so that rows and
+    counts cannot disagree: a page written before the mark, or a large shard that lists only its first failures,
+    stays as its shard gave it (False)."""
+    cells = [(entry, k) for entries in blob["tests"].values() for entry in entries
+             for k, cell in enumerate(entry.get("resultsTableRow") or []) if INCONSISTENT_MARK in str(cell)]
+    if inconsistent is None or len(cells) != inconsistent:
+        return inconsistent == 0
+    want = "XFailed" if gated else "Failed"
+    for entry, k in cells:
+        found = re.search(r">(Failed|XFailed)</td>", entry["resultsTableRow"][k])
+        if found is None or found[1] == want:
+            continue
+        entry["resultsTableRow"][k] = entry["resultsTableRow"][k].replace(found[0], f">{want}</td>")
+        entry["result"] = want
+        counts[found[1].lower()] = max(0, counts.get(found[1].lower(), 0) - 1)
+        counts[want.lower()] = counts.get(want.lower(), 0) + 1
+    return True
+
+
 def merged_live_page(pages: list[Path | None], summary: dict[str, Any], gates: list[GateResult],
-                     regression: dict[str, Any] | None, verdict: ReleaseVerdict) -> str | None:
-    """The merged report, or None when a shard has no readable pytest-html report (the caller falls back)."""
+                     regression: dict[str, Any] | None, verdict: ReleaseVerdict,
+                     inconsistent: Sequence[int | None]) -> str | None:
+    """The merged report, or None when a shard has no readable pytest-html report (the caller falls back).
+    `inconsistent`: each shard's count of inconsistent tests (its summary.json), in the order of `pages`."""
     texts, blobs = [], []
     for path in pages:
         if path is None or not path.is_file():
@@ -79,6 +106,8 @@ def merged_live_page(pages: list[Path | None], summary: dict[str, Any], gates: l
         for entry in blob["tests"].get(JUNIT_NODEID, []):
             outcome = str(entry.get("result", "")).lower()
             counts[outcome] = max(0, counts.get(outcome, 0) - 1)
+    as_given = [k + 1 for k, (blob, n) in enumerate(zip(blobs, inconsistent, strict=True))
+                if not _judged_by_the_merge(blob, n, verdict.gated, counts)]
     if verdict.gated and not verdict.passed:
         row = _gate_entry(verdict, merged["tests"])
         merged["tests"] = {JUNIT_NODEID: [row], **merged["tests"]}
@@ -95,14 +124,22 @@ def merged_live_page(pages: list[Path | None], summary: dict[str, Any], gates: l
 
     page = PREFIX.sub(lambda m: f"{m[1]}{prefix}{m[3]}{sum(counts.values()) or len(entries)} tests, merged "
                                 f"from {shards} shards "
-                                f"(restgate merge); each test's result is the one its shard gave it, the "
-                                f"verdict above is the merge's.{m[5]}", BANNER.sub("", texts[0]), count=1)
+                                f"(restgate merge), each inconsistent test listed as the merge's gate options "
+                                f"read it{_as_given(as_given)}; the verdict above is the merge's.{m[5]}",
+                      BANNER.sub("", texts[0]), count=1)
     page = add_banner(page, verdict)
     page = FILTER.sub(filters, page)
     page = TITLE.sub(lambda m: f"{m[1]}restgate report (merged): {html.escape(str(model))}{m[3]}", page)
     merged["title"] = f"restgate report (merged): {model}"
     blob_text = html.escape(json.dumps(merged), quote=True)
     return BLOB.sub(lambda m: f"{m[1]}{blob_text}{m[3]}", page, count=1)
+
+
+def _as_given(shards: list[int]) -> str:
+    if not shards:
+        return ""
+    return (f" (shard{'s' if len(shards) > 1 else ''} {', '.join(map(str, shards))}: as the shard gave them, its "
+            "page not marking every inconsistent test)")
 
 
 def _gate_entry(verdict: ReleaseVerdict, tests: dict[str, Any]) -> dict[str, Any]:

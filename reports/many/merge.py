@@ -116,7 +116,7 @@ def merge(folders: list[Path], out: Path, spec: GateSpec) -> tuple[dict[str, Any
     from pytest_restgate.reports.many.runs import report_of
 
     pages = [report_of(r) for r in runs]
-    live = merged_live_page(pages, summary, gates, regression, verdict)
+    live = merged_live_page(pages, summary, gates, regression, verdict, [r.summary.tests.inconsistent for r in runs])
     write_page(out / "report.html", live or merged_report(summary, gates, regression, verdict))
     if live:
         copy_pictures(pages, out)

@@ -46,12 +46,25 @@ def test_the_merged_report_is_the_live_page_with_every_shards_tests(run_suite, t
         shown = " ".join(str(extra.get("content")) for extra in entries[0]["extras"])
         assert "Answer: 7" in shown  # the raw answers
         pictured = re.findall(r'src="(thumbnails/[^"]+\.png)"', shown)  # the picture, for what did not hold
-        assert len(pictured) == (entries[0]["result"] == "Failed")
+        assert len(pictured) == (entries[0]["result"] != "Passed")
         assert all((out / src).is_file() for src in pictured)  # copied from its shard beside the merged page
     assert 'id="results-table"' in page and 'id="restgate-metrics"' in page  # pytest-html's table, our summary
     assert "6 tests, merged from 3 shards" in page and "restgate report (merged): openai/scripted" in page
     assert re.search(r'data-test-result="passed" ?>\s*<span class="passed">4', page)
-    assert re.search(r'data-test-result="failed" ?>\s*<span class="failed">2', page)
+    # shard 1 ran without gate options (its two inconsistent tests failed); the merge, gated, lists them as the
+    # unsharded gated run would: expected failures, each from the mark on its row
+    assert [e[0]["result"] for e in tests.values() if e[0]["result"] != "Passed"] == ["XFailed", "XFailed"]
+    assert [e[0]["result"] for e in _blob(shards[0].html)["tests"].values()].count("Failed") == 2
+    assert re.search(r'data-test-result="xfailed" ?>\s*<span class="xfailed">2 Expected', page)
+    assert re.search(r'data-test-result="failed" ?(disabled)?>\s*<span class="failed">0 Failed', page)
+    assert "each inconsistent test listed as the merge's gate options read it; the verdict" in page
+    first = shards[0].run_dir / "report.html"  # a page written before the mark: its tests stay as they were
+    first.write_text(first.read_text().replace("data-rg-verdict", "data-old"))
+    older = tmp_path / "older"
+    assert main(["merge", *(str(s.run_dir) for s in shards), "--out", str(older), "--min-rer=0.5"]) == 0
+    page = (older / "report.html").read_text()
+    assert re.search(r'data-test-result="failed" ?>\s*<span class="failed">2 Failed', page)
+    assert "(shard 1: as the shard gave them, its page not marking every inconsistent test)" in page
     assert "PASS min-rer" in page
     # the merge's verdict, once, never shard 1's own banner (that shard alone failed pytest's rule)
     assert re.findall(r'data-verdict="(\w+)"', page) == ["PASSED"]
@@ -91,3 +104,10 @@ def test_a_failed_merge_has_its_own_banner_and_gate_row_never_the_shards(run_sui
     assert re.search(r'data-test-result="failed" ?>\s*<span class="failed">1 Failed', page)  # the merge's gate alone
     assert re.search(r'data-test-result="xfailed" ?>\s*<span class="xfailed">4 Expected', page)  # the four findings
     assert "5 tests, merged from 2 shards" in page
+    ungated = tmp_path / "ungated"  # the same shards merged without gate options: pytest's rule, four failures
+    assert main(["merge", *(str(s.run_dir) for s in shards), "--out", str(ungated)]) == 1
+    page = (ungated / "report.html").read_text()
+    assert re.findall(r'data-verdict="(\w+)"', page) == ["FAILED"] and not _gate_rows(page)
+    assert sorted(e[0]["result"] for e in _blob(page)["tests"].values()) == ["Failed"] * 4
+    assert re.search(r'data-test-result="failed" ?>\s*<span class="failed">4 Failed', page)
+    assert re.search(r'data-test-result="xfailed" ?(disabled)?>\s*<span class="xfailed">0 Expected', page)
