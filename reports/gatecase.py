@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from pytest_restgate.reports.release import JUNIT_NODEID, ReleaseVerdict, add_banner, release_verdict
+from pytest_restgate.reports.rows import html_plugin
 
 LOCATION = ("restgate", None, "release_gate")
 
@@ -25,7 +26,7 @@ LOCATION = ("restgate", None, "release_gate")
 def gate_report(verdict: ReleaseVerdict, when: str = "call") -> pytest.TestReport:
     """The verdict as a call report (passed or failed) whose text holds every gate line."""
     outcome = "passed" if verdict.passed or when != "call" else "failed"
-    longrepr = None if outcome == "passed" else "\n".join([verdict.line, *(f"gate {g}" for g in verdict.gate_lines)])
+    longrepr = None if outcome == "passed" else verdict.text
     props: list[tuple[str, object]] = [("restgate_release_verdict", verdict.word)]
     props += [("restgate_gate", line) for line in verdict.gate_lines]
     if verdict.reasons:
@@ -48,18 +49,9 @@ def add_junit_case(config: pytest.Config, verdict: ReleaseVerdict) -> None:
 def count_failed_gate(config: pytest.Config, verdict: ReleaseVerdict) -> None:
     """Under gate options a failing verdict is one failed test in pytest's own summary (the items are xfails)."""
     terminal: Any = config.pluginmanager.get_plugin("terminalreporter")
-    if terminal is None or verdict.passed or not verdict.gated:
+    if terminal is None or not verdict.counted_as_failed_test:
         return
     terminal.stats.setdefault("failed", []).append(gate_report(verdict))
-
-
-def html_plugin(config: pytest.Config) -> Any | None:
-    """pytest-html's report plugin (the object that turns reports into rows), or None without it."""
-    for plugin in config.pluginmanager.get_plugins():
-        if type(plugin).__module__.startswith("pytest_html") and callable(
-                getattr(plugin, "pytest_runtest_logreport", None)) and hasattr(plugin, "_report"):
-            return plugin
-    return None
 
 
 def add_html_row(config: pytest.Config, verdict: ReleaseVerdict) -> None:
@@ -67,13 +59,11 @@ def add_html_row(config: pytest.Config, verdict: ReleaseVerdict) -> None:
 
     Handed to pytest-html's plugin alone (its call report, then its teardown report, which makes the row), not
     broadcast: the cache and stepwise never see the node id."""
-    if verdict.passed or not verdict.gated:
+    row = getattr(html_plugin(config), "pytest_runtest_logreport", None)
+    if not verdict.counted_as_failed_test or not callable(row):
         return
-    plugin = html_plugin(config)
-    if plugin is None:
-        return
-    plugin.pytest_runtest_logreport(gate_report(verdict))
-    plugin.pytest_runtest_logreport(gate_report(verdict, "teardown"))
+    row(gate_report(verdict))
+    row(gate_report(verdict, "teardown"))
 
 
 def write_last_line(config: pytest.Config, verdict: ReleaseVerdict) -> None:
@@ -125,4 +115,4 @@ def after_reporters(config: pytest.Config, verdict: ReleaseVerdict, html_path: P
 
 
 __all__ = ["add_html_row", "add_junit_case", "after_reporters", "before_reporters", "count_failed_gate", "gate_report",
-           "html_plugin", "publish_markdown", "write_last_line"]
+           "publish_markdown", "write_last_line"]

@@ -44,6 +44,17 @@ class ReleaseVerdict:
             why = "every gate passed" if self.gated else "every item consistent (no gate options: pytest's rule)"
         return f"restgate release gate {self.word}: {why}"
 
+    @property
+    def text(self) -> str:
+        """The line, then every gate's line: the JUnit failure's text and the log of the page's gate row."""
+        return "\n".join([self.line, *(f"gate {g}" for g in self.gate_lines)])
+
+    @property
+    def counted_as_failed_test(self) -> bool:
+        """Under gate options a verdict that did not pass is pytest's one failed test (the items are xfails):
+        counted so by the terminal and listed and counted so by the page."""
+        return self.gated and not self.passed
+
     def as_json(self, exit_status: int) -> dict[str, Any]:
         """summary.json's `release`: the verdict every other surface shows, and the exit status it came with."""
         return {"word": self.word, "line": self.line, "reasons": list(self.reasons), "gated": self.gated,

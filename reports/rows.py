@@ -35,13 +35,18 @@ def outcome_word(report: pytest.TestReport) -> str:
 _UNSET = object()
 
 
+def html_plugin(config: pytest.Config) -> Any | None:
+    """pytest-html's report plugin (it holds the page's data in `_report`), or None without it."""
+    for plugin in config.pluginmanager.get_plugins():
+        if type(plugin).__module__.startswith("pytest_html") and hasattr(plugin, "_report"):
+            return plugin
+    return None
+
+
 def _html_data(config: pytest.Config) -> Any | None:
     """pytest-html's report data (its outcome counts), or None when the plugin or its layout is not there."""
-    for plugin in config.pluginmanager.get_plugins():
-        data = getattr(plugin, "_report", None)
-        if type(plugin).__module__.startswith("pytest_html") and isinstance(getattr(data, "outcomes", None), dict):
-            return data
-    return None
+    data = getattr(html_plugin(config), "_report", None)
+    return data if isinstance(getattr(data, "outcomes", None), dict) else None
 
 
 class Rows:
@@ -117,4 +122,4 @@ def unlisted_note(unlisted: int, unlisted_failed: int = 0) -> str:
             f"every record.{failed}</p>")
 
 
-__all__ = ["LIST_FAILED_UP_TO", "LIST_PASSED_UP_TO", "Rows", "outcome_word", "unlisted_note"]
+__all__ = ["LIST_FAILED_UP_TO", "LIST_PASSED_UP_TO", "Rows", "html_plugin", "outcome_word", "unlisted_note"]

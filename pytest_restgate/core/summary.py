@@ -161,9 +161,6 @@ class Summary:
     gated: bool = False
     """True when the file holds gate results (`gates`, a gated or a plain run judged by the one judge)."""
     verdict: Any = None
-    release: Mapping[str, Any] = field(default_factory=dict)
-    """The release verdict as the run's last line, banner and JUnit showed it (`word`, `line`, `reasons`,
-    `gated`, `exit_status`); empty in a file written before it existed or by a run killed before its end."""
     report_html: str | None = "report.html"
     """The report's path relative to the run folder (None: the run wrote none)."""
     rebuilt_from: str | None = None
@@ -242,7 +239,7 @@ def from_json(doc: Mapping[str, Any]) -> Summary:
         errors_unlisted_budget=_int(doc.get("errors_unlisted_budget")) or 0,
         skipped_unlisted=_int(doc.get("skipped_unlisted")) or 0,
         selection=doc.get("selection") or {}, gate_passed=doc.get("gate_passed"), gated=bool(doc.get("gates")),
-        verdict=doc.get("verdict"), release=doc.get("release") or {}, report_html=doc.get("report_html", "report.html"),
+        verdict=doc.get("verdict"), report_html=doc.get("report_html", "report.html"),
         rebuilt_from=doc.get("rebuilt_from"), shards=_int(doc.get("shards")), units_file=doc.get("units_file"),
     )
 

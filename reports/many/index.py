@@ -14,6 +14,7 @@ from pytest_restgate.core.untrusted import printable
 from pytest_restgate.reports.many.pages import fmt, link, page, table, write_page
 from pytest_restgate.reports.many.runs import Run, list_runs, paper_figures, report_of
 from pytest_restgate.reports.many.status import marks
+from pytest_restgate.reports.release import recorded_verdict
 
 INDEX_NAME = "index.html"
 
@@ -38,9 +39,9 @@ def run_row(run: Run) -> dict[str, Any]:
 def verdict_word(run: Run) -> str | None:
     """The run's release verdict as its terminal, page and JUnit showed it (summary.json `release`); for a folder
     written before that field: INCOMPLETE, or the gate's word, or None for a run judged by pytest's rule."""
-    word = run.summary.release.get("word")
-    if word in ("PASSED", "FAILED", "INCOMPLETE"):
-        return str(word)
+    recorded = recorded_verdict(run.summary.doc)
+    if recorded is not None:
+        return recorded.word
     if run.complete is False:
         return "INCOMPLETE"
     passed = run.summary.gate_passed

@@ -37,7 +37,7 @@ FILTER = re.compile(r'(<input checked="true" class="filter" name="filter_checkbo
                     r'data-test-result="(\w+)" ?)(disabled)?(>\s*<span class="\2">)(\d+)')
 BANNER = re.compile(r'<div id="restgate-verdict".*?(?=<div id="environment-header">)', re.DOTALL)
 """A page's verdict banner: reports/release.py puts it just above pytest-html's Environment box."""
-CELL = re.compile(r'(<td class="col-([\w-]+)"[^>]*>)(.*?)(</td>)', re.DOTALL)
+CELL = re.compile(r'<td class="col-([\w-]+)"[^>]*>.*?</td>', re.DOTALL)
 TITLE = re.compile(r"(<title id=\"head-title\">|<h1 id=\"title\">)(.*?)(</title>|</h1>)")
 
 
@@ -108,7 +108,7 @@ def merged_live_page(pages: list[Path | None], summary: dict[str, Any], gates: l
             counts[outcome] = max(0, counts.get(outcome, 0) - 1)
     as_given = [k + 1 for k, (blob, n) in enumerate(zip(blobs, inconsistent, strict=True))
                 if not _judged_by_the_merge(blob, n, verdict.gated, counts)]
-    if verdict.gated and not verdict.passed:
+    if verdict.counted_as_failed_test:  # its row and count, as the live page has them (reports/gatecase.py)
         row = _gate_entry(verdict, merged["tests"])
         merged["tests"] = {JUNIT_NODEID: [row], **merged["tests"]}
         counts["failed"] = counts.get("failed", 0) + 1
@@ -143,14 +143,15 @@ def _as_given(shards: list[int]) -> str:
 
 
 def _gate_entry(verdict: ReleaseVerdict, tests: dict[str, Any]) -> dict[str, Any]:
-    """The failed verdict as pytest-html's row, in the columns the shards' rows have (their first row's cells)."""
-    lines = "\n".join([verdict.line, *(f"gate {line}" for line in verdict.gate_lines)])
+    """The failed verdict as pytest-html's row, in the columns the shards' rows have (their first row's cells,
+    without their attributes: a test's mark or title is not the gate's)."""
     template = next((e.get("resultsTableRow") for v in tests.values() for e in v if e.get("resultsTableRow")),
                     ['<td class="col-result"></td>', '<td class="col-testId"></td>',
                      '<td class="col-duration"></td>', '<td class="col-links"></td>'])
     shown = {"result": "Failed", "testId": JUNIT_NODEID, "duration": "0 ms"}
-    cells = [CELL.sub(lambda m: f"{m[1]}{html.escape(shown.get(m[2], ''))}{m[4]}", str(cell)) for cell in template]
-    return {"extras": [], **shown, "resultsTableRow": cells, "log": html.escape(lines)}
+    cells = [CELL.sub(lambda m: f'<td class="col-{m[1]}">{html.escape(shown.get(m[1], ""))}</td>', str(cell))
+             for cell in template]
+    return {"extras": [], **shown, "resultsTableRow": cells, "log": html.escape(verdict.text)}
 
 
 def copy_pictures(pages: list[Path | None], out: Path) -> None:

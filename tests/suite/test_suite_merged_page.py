@@ -98,6 +98,7 @@ def test_a_failed_merge_has_its_own_banner_and_gate_row_never_the_shards(run_sui
     assert "gate FAIL min-rer: target 0.9, actual 0.0000" in row["log"]
     columns = next(iter(_blob(shards[0].html)["tests"].values()))[0]["resultsTableRow"]
     assert len(row["resultsTableRow"]) == len(columns)  # the shards' columns, the answers' cells left empty
+    assert "data-rg-verdict" in "".join(columns) and "data-rg-verdict" not in "".join(row["resultsTableRow"])
     assert [re.sub(r"<[^>]+>", "", cell) for cell in row["resultsTableRow"]] == [
         {"col-result": "Failed", "col-testId": "restgate::release_gate", "col-duration": "0 ms"}.get(
             re.search(r'class="([\w-]+)"', cell)[1], "") for cell in columns]  # type: ignore[index]
